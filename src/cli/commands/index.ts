@@ -1,0 +1,5 @@
+import type { Command } from 'commander';
+
+/** One line per command module; each exports `register(program)`. */
+export const commandModules: Array<() => Promise<{ register(program: Command): void }>> = [
+];

@@ -1,0 +1,34 @@
+/**
+ * The shared HTTP client every connector talks through (DESIGN §4): auth, rate-limit header parsing,
+ * error classes. Retries, circuit breaking and budgets are applied around it by the runtime.
+ */
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Absolute URL, or a path joined to the system's base URL. */
+  url: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  headers?: Record<string, string>;
+  /** Serialised as JSON unless `form` is set. */
+  json?: unknown;
+  form?: Record<string, string>;
+  /** Per-request timeout. Default is 30 s. */
+  timeoutMs?: number;
+  /** Scheduling priority for the rate limiter: 0 live changes, 1 catch-up, 2 backfill and reconcile. Default is 1. */
+  priority?: 0 | 1 | 2;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse<T = unknown> {
+  status: number;
+  headers: Record<string, string>;
+  body: T;
+  /** Raw text of the body. */
+  text: string;
+}
+
+export type HttpErrorClass = 'retryable' | 'permanent' | 'stale-version' | 'auth' | 'rate-limited' | 'not-found';
+
+export interface HttpClient {
+  /** Resolves for every HTTP answer (2xx..5xx); rejects only for network failures and timeouts. */
+  request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>>;
+}

@@ -1,0 +1,4 @@
+import { defineErrors } from './error.js';
+
+/** Error codes of the transform area. Keep the README's error table in step (a test checks it). */
+export const transformErrors = defineErrors({});
