@@ -1,4 +1,25 @@
 import { defineErrors } from './error.js';
 
 /** Error codes of the runtime area. Keep the README's error table in step (a test checks it). */
-export const runtimeErrors = defineErrors({});
+export const runtimeErrors = defineErrors({
+  CONCORD_ERR_RUNTIME_ADMIN_TOKEN_MISSING: {
+    meaning: 'The admin HTTP endpoints (/metrics and the admin API) were configured to listen on a non-loopback address without a bearer token.',
+    action: 'Set an admin token (server.admin.token_file or CONCORD_ADMIN_TOKEN), or bind the admin endpoints to 127.0.0.1 / ::1.',
+  },
+  CONCORD_ERR_RUNTIME_RATE_LIMIT_INVALID: {
+    meaning: "A provider account's rate limit settings are out of range (budget, interval, headroom or concurrency).",
+    action: 'Give a positive request budget and interval, a headroom between 0 (exclusive) and 1, and a positive concurrency cap.',
+  },
+  CONCORD_ERR_RUNTIME_CIRCUIT_OPEN: {
+    meaning: "Calls to a system are refused for now because its circuit breaker opened after consecutive failures.",
+    action: 'Check the system (status page, credentials, network); Concord probes it again after the cool-down and carries on by itself.',
+  },
+  CONCORD_ERR_RUNTIME_POLL_SCHEDULE_INVALID: {
+    meaning: 'A poll schedule is not a valid cron expression.',
+    action: 'Use a cron expression with 5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first, e.g. "*/5 * * * *".',
+  },
+  CONCORD_ERR_RUNTIME_SHUTDOWN_STEP_FAILED: {
+    meaning: 'A step of the graceful shutdown (stop intake, drain work, close the store) failed or ran past its time bound.',
+    action: 'Read the logged step and error; work that did not finish is still in the inbox and is picked up on the next start.',
+  },
+});
