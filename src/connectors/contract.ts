@@ -6,6 +6,7 @@ import type { Logger } from '../shared/logger.js';
 import type { Clock } from '../shared/clock.js';
 import type { Cursor, RemoteId, SystemId } from '../shared/ids.js';
 import type { HttpClient } from './http/http-types.js';
+import type { ConnectorHttpDeps } from './connector-http.js';
 
 export type ObjectName = string;
 
@@ -132,6 +133,8 @@ export interface ChangeHint {
   kind: 'upsert' | 'delete';
   /** Field values carried by the event, if any. Never trusted as truth. */
   fields?: Record<string, unknown>;
+  /** The provider's event type (`contact.propertyChange`, `unsubscribe`), for logs and metrics. */
+  eventType?: string;
 }
 
 export interface WebhookHandler {
@@ -157,6 +160,12 @@ export interface Connector {
   /** Batched write: at most `capabilities.maxWriteBatch` ops, one result per op. */
   write(object: ObjectName, ops: WriteOp[], ctx: ConnectorContext): Promise<WriteResult[]>;
   readonly webhook?: WebhookHandler;
+  /**
+   * Builds the authenticated client for `ctx.http` from the system's settings and the connector's facts
+   * (base URL, auth, limit headers). The runtime wraps it with its limiter and retries. Default: the
+   * runtime builds a client itself.
+   */
+  createHttpClient?(deps: ConnectorHttpDeps): HttpClient;
 }
 
 /** What the registry builds a connector from: the system's config entry. */

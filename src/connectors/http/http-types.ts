@@ -2,6 +2,8 @@
  * The shared HTTP client every connector talks through (DESIGN §4): auth, rate-limit header parsing,
  * error classes. Retries, circuit breaking and budgets are applied around it by the runtime.
  */
+import type { RateLimitObservation } from './rate-limit-headers.js';
+
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Absolute URL, or a path joined to the system's base URL. */
@@ -24,6 +26,8 @@ export interface HttpResponse<T = unknown> {
   body: T;
   /** Raw text of the body. */
   text: string;
+  /** What the response headers said about rate limits, when the connector declares header names and any were sent. */
+  rateLimit?: RateLimitObservation;
 }
 
 export type HttpErrorClass = 'retryable' | 'permanent' | 'stale-version' | 'auth' | 'rate-limited' | 'not-found';
