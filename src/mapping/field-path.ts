@@ -70,7 +70,11 @@ function parseUncached(path: string): ParsedPath {
 }
 
 function segmentsOf(path: string | readonly PathSegment[]): readonly PathSegment[] {
-  if (typeof path !== 'string') return path;
+  if (typeof path !== 'string') {
+    const bad = path.find((s) => typeof s === 'string' && forbiddenNames.has(s));
+    if (bad !== undefined) throw new Error(`path segment "${bad}" is not allowed, because it would reach an object's prototype`);
+    return path;
+  }
   const parsed = parsePath(path);
   // Paths are checked when a mapping is compiled; reaching here with a bad one is a bug in the caller.
   if (!parsed.ok) throw new Error(parsed.message);

@@ -58,8 +58,16 @@ function writeRight(dt: DateTime, format: DateFormat): unknown {
     case 'epoch_ms': return dt.toMillis();
     case 'epoch_s': return Math.floor(dt.toMillis() / 1000);
     case 'date': return dt.toFormat('yyyy-MM-dd');
-    case 'iso': return dt.toISO();
+    case 'iso': return isoText(dt);
   }
+}
+
+/**
+ * ISO 8601 offsets have whole minutes, but before standard time zones were adopted, local mean time had seconds
+ * in its offset (Moscow in 1919: +04:31:19). Such instants are written in UTC, so that the text keeps the instant.
+ */
+function isoText(dt: DateTime): string | null {
+  return Number.isInteger(dt.offset) ? dt.toISO() : dt.toUTC().toISO();
 }
 
 export function createDate(options: DateOptions = {}): CompiledTransform {
@@ -89,7 +97,7 @@ export function createDate(options: DateOptions = {}): CompiledTransform {
       const dt = readRight(value, format, toZone);
       if (!dt || !dt.isValid) return invalid(`date expects ${expectedRight} on the right, found ${describeValue(value)}`);
       if (format === 'date') return converted(value);
-      return converted(dt.setZone(zone).toISO());
+      return converted(isoText(dt.setZone(zone)));
     },
   };
 }
