@@ -1,0 +1,125 @@
+/**
+ * One Bottleneck limiter per provider account (DESIGN §4, §8), shared by every pair and both
+ * directions. It schedules API calls — each usually a batch — never single records: Bottleneck's
+ * scheduler tops out at a few hundred jobs a second.
+ *
+ * Budget: the provider's published limit times a headroom (default 85%), as a reservoir refilled
+ * every interval, plus a concurrency cap (Mailchimp allows 10 connections). Response headers correct
+ * it: a lower `remaining` lowers the reservoir, `remaining: 0` with a reset time holds calls until
+ * then, and a 429 holds calls for its Retry-After. With a Redis connection the reservoir and
+ * concurrency live in Redis (Bottleneck clustering), so several instances share one budget; holds
+ * from headers and 429s are per instance (each instance sees its own answers).
+ */
+import Bottleneck from 'bottleneck';
+import { ConcordError } from '../../shared/errors/index.js';
+import type { Clock } from '../../shared/clock.js';
+import type { RuntimeMetrics } from '../metrics.js';
+import type { RateLimitObservation } from './rate-limit-headers.js';
+
+/** Scheduling priority: 0 live changes, 1 catch-up, 2 backfill and reconcile (lower goes first). */
+export type CallPriority = 0 | 1 | 2;
+
+export interface RateBudget {
+  /** Calls the provider allows per interval, as published. */
+  requests: number;
+  intervalMs: number;
+  /** Share of the published budget Concord uses, in (0, 1]. Default is 0.85. */
+  headroom?: number;
+  /** Calls in flight at most. Default is no cap. */
+  maxConcurrent?: number;
+}
+
+export interface AccountLimiterOptions {
+  /** The provider account the budget belongs to, e.g. `hubspot:portal-123`; the Redis id derives from it. */
+  account: string;
+  budget: RateBudget;
+  clock: Clock;
+  metrics?: RuntimeMetrics;
+  /** A Bottleneck Redis connection: the budget is then shared with every instance using the same account. Default is none (in-process). */
+  connection?: Bottleneck.IORedisConnection;
+}
+
+export interface AccountLimiter {
+  readonly account: string;
+  /** Runs `call` when the budget allows, lower priority numbers first. */
+  schedule<T>(priority: CallPriority, call: () => Promise<T>): Promise<T>;
+  /** Corrects the budget from what a response's headers said. */
+  observe(observation: RateLimitObservation): Promise<void>;
+  /** Holds every call of the account for `ms` (a 429's Retry-After). */
+  holdFor(ms: number): void;
+  /** Calls left in the current interval, as the limiter counts them (shared in Redis when clustered). */
+  remaining(): Promise<number | null>;
+  close(): Promise<void>;
+}
+
+export function budgetOf(budget: RateBudget): number {
+  const headroom = budget.headroom ?? 0.85;
+  const valid = budget.requests > 0 && budget.intervalMs > 0 && headroom > 0 && headroom <= 1 &&
+    (budget.maxConcurrent === undefined || (Number.isInteger(budget.maxConcurrent) && budget.maxConcurrent > 0));
+  if (!valid) {
+    throw new ConcordError(
+      'CONCORD_ERR_RUNTIME_RATE_LIMIT_INVALID',
+      `rate limit: expected requests > 0, intervalMs > 0, 0 < headroom <= 1 and a positive integer maxConcurrent; ` +
+        `found requests ${budget.requests}, intervalMs ${budget.intervalMs}, headroom ${headroom}, maxConcurrent ${budget.maxConcurrent}`,
+      { budget },
+    );
+  }
+  return Math.max(1, Math.floor(budget.requests * headroom));
+}
+
+export function createAccountLimiter(options: AccountLimiterOptions): AccountLimiter {
+  const reservoir = budgetOf(options.budget);
+  const limiter = new Bottleneck({
+    id: `concord-limiter:${options.account}`,
+    reservoir,
+    reservoirRefreshAmount: reservoir,
+    reservoirRefreshInterval: options.budget.intervalMs,
+    maxConcurrent: options.budget.maxConcurrent ?? null,
+    ...(options.connection ? { datastore: 'ioredis', connection: options.connection, clearDatastore: false, timeout: 24 * 3600 * 1000 } : {}),
+  });
+  let heldUntil = 0;
+  const waitThresholdMs = 10;
+  const account = options.account;
+  const labels = { account };
+
+  const waitForHold = async () => {
+    for (;;) {
+      const wait = heldUntil - options.clock.now().getTime();
+      if (wait <= 0) return;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  };
+
+  return {
+    account,
+    schedule(priority, call) {
+      const submitted = performance.now();
+      return limiter.schedule({ priority }, async () => {
+        await waitForHold();
+        // A call counts as having waited when the budget, the concurrency cap or a hold delayed
+        // it noticeably; scheduling overhead alone stays under the threshold.
+        if (performance.now() - submitted > waitThresholdMs) options.metrics?.rateLimitWaits.inc(labels);
+        return call();
+      });
+    },
+    async observe({ remaining, resetAt }) {
+      if (remaining === 0 && resetAt) {
+        heldUntil = Math.max(heldUntil, resetAt.getTime());
+        return;
+      }
+      if (remaining !== undefined) {
+        const current = await limiter.currentReservoir();
+        if (current !== null && remaining < current) await limiter.incrementReservoir(remaining - current);
+      }
+    },
+    holdFor(ms) {
+      heldUntil = Math.max(heldUntil, options.clock.now().getTime() + ms);
+    },
+    remaining: () => limiter.currentReservoir(),
+    async close() {
+      // Calls still waiting are refused: shutdown drains work before closing limiters.
+      await limiter.stop({ dropWaitingJobs: true });
+      if (!options.connection) await limiter.disconnect();
+    },
+  };
+}
