@@ -1,0 +1,23 @@
+/** The state store (DESIGN §6): open it, migrate it, and one module of verb functions per table family. */
+export * from './database.js';
+export { parseDatabaseUrl, redactDatabaseUrl, type DatabaseTarget } from './database-url.js';
+export * from './migrate.js';
+export * from './transaction.js';
+export * from './dialect-of.js';
+export * from './links.js';
+export * from './shadows.js';
+export * from './cursors.js';
+export * from './inbox.js';
+export * from './inbox-writer.js';
+export * from './journal.js';
+export * from './batches.js';
+export * from './audit.js';
+export { AUDIT_GENESIS_HASH, canonicalJson } from './audit-hash.js';
+export * from './audit-verify.js';
+export * from './conflicts.js';
+export * from './dead-letters.js';
+export * from './pair-state.js';
+export * from './leases.js';
+export * from './secret-key.js';
+export * from './tokens.js';
+export { createSortableId } from './sortable-id.js';
