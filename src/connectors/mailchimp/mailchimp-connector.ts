@@ -1,0 +1,115 @@
+import PQueue from 'p-queue';
+import { ConcordError } from '../../shared/errors/index.js';
+import { asCursor, type Cursor, type RemoteId } from '../../shared/ids.js';
+import { classifyResponse } from '../http/classify-response.js';
+import { assertOk, parseBodyAs, providerMessage } from '../http/response-checks.js';
+import { createConnectorHttpClient } from '../connector-http.js';
+import { objectFacts, objectPath, objectSpecs } from '../object-paths.js';
+import type { ChangePage, Connector, ConnectorContext, ConnectorSettings, RemoteRecord } from '../contract.js';
+import { mailchimpBaseUrl, mailchimpFacts, memberListSchema, memberSchema, subscriberHash, toMailchimpTime, toRemoteRecord } from './mailchimp-objects.js';
+import { mailchimpWebhook } from './mailchimp-webhook.js';
+import { writeMailchimp } from './mailchimp-write.js';
+
+/** Reads a few members at a time: there is no batch read, and the account allows 10 connections in all. */
+const READ_FAN_OUT = 4;
+
+/**
+ * Members changed since `cursor` with `since_last_changed`, `count` (max 1000) and `offset` paging,
+ * asked oldest first (`sort_field=last_changed`, [U]). The cursor moves per page only while pages come
+ * back in ascending order; otherwise it moves once, after the last page, so a crash mid-way loses nothing.
+ */
+async function* listChangedMailchimp(object: string, cursor: Cursor | null, ctx: ConnectorContext): AsyncIterable<ChangePage> {
+  const path = objectPath(mailchimpFacts, object, ctx.params);
+  const count = mailchimpFacts.pagination.maxPageSize;
+  let offset = 0;
+  let max = cursor === null ? 0 : Date.parse(cursor);
+  let ordered = true;
+  let previous = Number.NEGATIVE_INFINITY;
+  for (;;) {
+    const where = `system mailchimp: GET ${path}`;
+    const res = await ctx.http.request({
+      method: 'GET', url: path, priority: cursor === null ? 2 : 1, signal: ctx.signal,
+      query: { count, offset, sort_field: 'last_changed', sort_dir: 'ASC', since_last_changed: cursor === null ? undefined : toMailchimpTime(cursor) },
+    });
+    const page = parseBodyAs(memberListSchema, assertOk(res, where), where);
+    const records = page.members.map(toRemoteRecord);
+    for (const r of records) {
+      const t = Date.parse(r.modifiedAt);
+      if (t < previous) ordered = false;
+      previous = t;
+      max = Math.max(max, t);
+    }
+    offset += page.members.length;
+    const done = page.members.length < count || (page.total_items !== undefined && offset >= page.total_items);
+    const moved = ordered || done ? max : cursor === null ? 0 : Date.parse(cursor);
+    yield { records, nextCursor: asCursor(new Date(moved).toISOString()), done };
+    if (done) return;
+  }
+}
+
+async function getMailchimp(object: string, ids: RemoteId[], ctx: ConnectorContext): Promise<Map<RemoteId, RemoteRecord>> {
+  const path = objectPath(mailchimpFacts, object, ctx.params);
+  const out = new Map<RemoteId, RemoteRecord>();
+  const queue = new PQueue({ concurrency: READ_FAN_OUT });
+  await Promise.all([...new Set(ids)].map((id) => queue.add(async () => {
+    const where = `system mailchimp: GET ${path}/${id}`;
+    const res = await ctx.http.request({ method: 'GET', url: `${path}/${encodeURIComponent(id)}`, priority: 1, signal: ctx.signal });
+    if (res.status === 404) {
+      const now = ctx.clock.now().toISOString();
+      out.set(id, { id, version: '', modifiedAt: now, fields: {}, deleted: true });
+      return;
+    }
+    out.set(id, toRemoteRecord(parseBodyAs(memberSchema, assertOk(res, where), where)));
+  })));
+  return out;
+}
+
+export function createMailchimpConnector(settings: ConnectorSettings): Connector {
+  const baseUrl = mailchimpBaseUrl(settings);
+  return {
+    system: settings.system,
+    capabilities: {
+      cursorKind: 'timestamp',
+      // Archived members still list with status archived, so archives show up as changes.
+      changesIncludeDeletes: true,
+      webhooks: true,
+      maxWriteBatch: mailchimpFacts.batch.write,
+      maxReadBatch: mailchimpFacts.batch.read,
+      optimisticConcurrency: false,
+      // Creates are batch subscribes with update_existing keyed by email: repeating one cannot duplicate a member.
+      idempotentCreate: true,
+      delete: 'archive',
+    },
+    objects: objectSpecs(mailchimpFacts),
+    webhook: mailchimpWebhook,
+    createHttpClient: (deps) => createConnectorHttpClient(mailchimpFacts, settings, baseUrl, deps),
+
+    async verifyConnection(ctx) {
+      const res = await ctx.http.request({ method: 'GET', url: '/ping', priority: 0, signal: ctx.signal });
+      if (classifyResponse(res.status, res.headers) === 'ok') return { ok: true, message: 'Mailchimp answered an authenticated ping' };
+      return { ok: false, message: `Mailchimp answered HTTP ${res.status}: ${providerMessage(res)}` };
+    },
+
+    listChanged: listChangedMailchimp,
+    get: getMailchimp,
+
+    async find(object, field, values, ctx) {
+      const o = objectFacts(mailchimpFacts, object);
+      if (!o.searchable.includes(field)) {
+        throw new ConcordError('CONCORD_ERR_CONNECTOR_FIND_UNSUPPORTED',
+          `system mailchimp, object ${object}: expected a searchable field (${o.searchable.join(', ')}), found "${field}"`);
+      }
+      // The member id is the hash of the email, so finding by email is a read by id.
+      const found = await getMailchimp(object, values.map(subscriberHash), ctx);
+      return [...found.values()].filter((r) => r.fields.email_address !== undefined);
+    },
+
+    async write(object, ops, ctx) {
+      if (ops.length > mailchimpFacts.batch.write) {
+        throw new ConcordError('CONCORD_ERR_CONNECTOR_BATCH_TOO_LARGE',
+          `system mailchimp, object ${object}: expected at most ${mailchimpFacts.batch.write} ops per write, found ${ops.length}`);
+      }
+      return writeMailchimp(object, ops, ctx);
+    },
+  };
+}
