@@ -1,0 +1,169 @@
+/**
+ * Carrying out item plans: a journal intent for every write is committed BEFORE the writes go out; writes are
+ * grouped per target side into the connector's batches; then, per item, one transaction stores the new base, the
+ * journal outcomes, one audit row per changed field, new links and conflicts. A failed write fails only its own
+ * item; a stale-version answer sends the item back to the read step.
+ */
+import type { WriteOp } from '../../connectors/contract.js';
+import type { Side } from '../../mapping/compiled-types.js';
+import { asLinkId, type BatchId, type LinkId, type RemoteId } from '../../shared/ids.js';
+import type { EngineDeps } from '../engine-deps.js';
+import { isUnknownOutcome, writeInBatches, type WriteOutcome } from '../plan/write-batches.js';
+import type { AuditEntry, EngineStore, LinkBase } from '../state/engine-store.js';
+import type { ItemPlan, PlannedWrite } from './item-plan.js';
+
+export type ItemResult =
+  | { key: string; outcome: 'committed' | 'noop' | 'waiting' | 'duplicate' | 'skipped'; linkId: LinkId | null; plan: ItemPlan }
+  | { key: string; outcome: 'stale'; plan: ItemPlan }
+  | { key: string; outcome: 'failed'; plan: ItemPlan; errors: string[] };
+
+function toOp(w: PlannedWrite, optimistic: boolean): WriteOp {
+  if (w.op === 'create') return { kind: 'create', ref: w.ref, fields: w.patch, idempotencyKey: w.idempotencyKey };
+  const ifVersion = optimistic && w.versionSeen !== null ? { ifVersion: w.versionSeen } : {};
+  if (w.op === 'delete') return { kind: 'delete', ref: w.ref, id: w.remoteId!, idempotencyKey: w.idempotencyKey, ...ifVersion };
+  return { kind: 'update', ref: w.ref, id: w.remoteId!, fields: w.patch, idempotencyKey: w.idempotencyKey, ...ifVersion };
+}
+
+/** Writes the journal intents of `plans` (one transaction), returning journal ids by write ref. */
+async function recordIntents(deps: EngineDeps, plans: readonly ItemPlan[], batchId: BatchId, undoes?: ReadonlyMap<string, string>): Promise<Map<string, string>> {
+  const { mapping, store, clock } = deps;
+  const at = clock.now().toISOString();
+  const ids = new Map<string, string>();
+  await store.transaction(async (tx) => {
+    for (const p of plans) {
+      for (const w of p.writes) {
+        const id = await tx.recordIntent({
+          batchId, pair: mapping.pair, linkId: p.linkId, side: w.side, system: mapping[w.side].system, object: mapping[w.side].object,
+          remoteId: w.remoteId, op: w.op, before: w.before, after: w.patch, versionBefore: w.versionSeen,
+          idempotencyKey: w.idempotencyKey, matchKey: w.matchKey, ...(undoes?.has(w.ref) ? { undoes: undoes.get(w.ref)! } : {}),
+          ...(w.op === 'create' && (p.newLink?.leftId ?? p.newLink?.rightId) ? { createdFrom: (p.newLink!.leftId ?? p.newLink!.rightId)! } : {}),
+        }, at);
+        ids.set(w.ref, id);
+      }
+    }
+  });
+  return ids;
+}
+
+export async function executePlans(
+  deps: EngineDeps,
+  plans: readonly ItemPlan[],
+  batchId: BatchId,
+  options: { undoes?: ReadonlyMap<string, string> } = {},
+): Promise<ItemResult[]> {
+  const { mapping, connectors } = deps;
+  const active = plans.filter((p) => p.status === 'changes');
+  const journalIds = await recordIntents(deps, active, batchId, options.undoes);
+  const outcomes = new Map<string, WriteOutcome>();
+  await Promise.all((['left', 'right'] as const).map(async (side) => {
+    const ops = active.flatMap((p) => p.writes.filter((w) => w.side === side))
+      .map((w) => toOp(w, connectors[side].capabilities.optimisticConcurrency));
+    if (ops.length === 0) return;
+    const res = await writeInBatches(connectors[side], mapping[side].object, ops, deps.contextFor(side));
+    for (const [ref, o] of res) outcomes.set(ref, o);
+  }));
+  const results: ItemResult[] = [];
+  for (const p of plans) {
+    if (p.status !== 'changes') {
+      results.push({ key: p.key, outcome: p.status === 'failed' ? 'skipped' : p.status, linkId: p.linkId, plan: p });
+      continue;
+    }
+    results.push(await commitItem(deps, p, outcomes, journalIds, batchId));
+  }
+  return results;
+}
+
+async function commitItem(
+  deps: EngineDeps, plan: ItemPlan, outcomes: Map<string, WriteOutcome>, journalIds: Map<string, string>, batchId: BatchId,
+): Promise<ItemResult> {
+  const { mapping, store, clock } = deps;
+  const at = clock.now().toISOString();
+  const ok = new Map<Side, Extract<WriteOutcome, { ok: true }>>();
+  const errors: string[] = [];
+  let stale = false;
+  for (const w of plan.writes) {
+    const o = outcomes.get(w.ref)!;
+    if (o.ok) ok.set(w.side, o);
+    else {
+      if (o.error.kind === 'stale-version') stale = true;
+      errors.push(`${w.op} on ${mapping[w.side].system} ${w.remoteId ?? '(new)'}: ${o.error.kind}: ${o.error.message}`);
+    }
+  }
+  const allOk = errors.length === 0;
+  let linkId = plan.linkId;
+  await store.transaction(async (tx) => {
+    for (const w of plan.writes) {
+      const o = outcomes.get(w.ref)!;
+      const jid = journalIds.get(w.ref)!;
+      // An unknown outcome keeps its intent open: recovery reads the target to learn what happened.
+      if (isUnknownOutcome(o)) continue;
+      if (!o.ok) await tx.completeJournal(jid, { state: 'failed', error: `${o.error.kind}: ${o.error.message}` }, at);
+    }
+    if (plan.newLink) {
+      const created = plan.writes.find((w) => w.op === 'create');
+      const createdOk = created ? outcomes.get(created.ref) : undefined;
+      const leftId = plan.newLink.leftId ?? (createdOk?.ok ? createdOk.record.id : null);
+      const rightId = plan.newLink.rightId ?? (createdOk?.ok ? createdOk.record.id : null);
+      if (leftId && rightId && (!created || createdOk?.ok)) {
+        const link = await tx.insertLink({ pair: mapping.pair, leftId: leftId as RemoteId, rightId: rightId as RemoteId, matchKey: plan.newLink.matchKey });
+        linkId = link.id;
+      }
+    }
+    const audit: AuditEntry[] = [];
+    for (const w of plan.writes) {
+      const o = outcomes.get(w.ref)!;
+      if (!o.ok) continue;
+      await tx.completeJournal(journalIds.get(w.ref)!, {
+        state: 'applied', after: w.patch, versionAfter: o.record.version, remoteId: o.record.id, ...(linkId ? { linkId } : {}),
+      }, at);
+      for (const c of w.changes) {
+        audit.push({
+          time: at, pair: mapping.pair, linkId, system: mapping[w.side].system, object: mapping[w.side].object,
+          record: o.record.id, field: c.path, old: c.old, new: c.new, reason: c.reason, strategy: c.strategy,
+          batchId, journalId: journalIds.get(w.ref)!,
+        });
+      }
+    }
+    if (audit.length > 0) await tx.appendAudit(audit);
+    if (!linkId) return;
+    if (plan.unlink && allOk) {
+      await tx.deleteLink(linkId);
+      return;
+    }
+    if (plan.base) await tx.saveBase(linkId, finishBase(plan, ok, allOk, await tx.loadBase(linkId)));
+    for (const c of plan.conflictsToOpen) {
+      await tx.openConflict({ pair: mapping.pair, linkId, field: c.fieldId, left: c.left, right: c.right, base: c.base, openedAt: at, fallbackDueAt: c.fallbackDueAt });
+    }
+    if (allOk) for (const c of plan.conflictsToSettle) await tx.resolveConflict(c.id, c.resolution, at);
+  });
+  if (stale) return { key: plan.key, outcome: 'stale', plan };
+  if (!allOk) return { key: plan.key, outcome: 'failed', plan, errors };
+  return { key: plan.key, outcome: 'committed', linkId: linkId ? asLinkId(linkId) : null, plan };
+}
+
+/**
+ * The base to store. Written sides move their record version and time to what the write answered (the stale-read
+ * threshold); field versions of written fields stay unknown, so values are compared next time. When a write
+ * failed, the fields it carried keep their old base and the record versions stay as they were.
+ */
+function finishBase(plan: ItemPlan, ok: Map<Side, Extract<WriteOutcome, { ok: true }>>, allOk: boolean, old: LinkBase | undefined): LinkBase {
+  const base = structuredClone(plan.base!);
+  for (const side of ['left', 'right'] as const) {
+    const r = ok.get(side);
+    if (r) {
+      base[side] = { version: r.record.version, modifiedAt: r.record.modifiedAt };
+      continue;
+    }
+    for (const w of plan.writes.filter((x) => x.side === side)) {
+      for (const c of w.changes) {
+        if (old?.fields[c.fieldId]) base.fields[c.fieldId] = structuredClone(old.fields[c.fieldId]!);
+        else delete base.fields[c.fieldId];
+      }
+    }
+  }
+  if (!allOk && old) {
+    base.left = old.left;
+    base.right = old.right;
+  }
+  return base;
+}

@@ -1,0 +1,184 @@
+/**
+ * The engine's store over the state database's repositories (SQLite or Postgres alike).
+ *
+ * Journal rows keep, besides the values a write sets, what the engine needs to resolve or undo them later: the
+ * side written, the match key a create carries and, for rollback writes, the entry undone. They travel in the
+ * `after` JSON as `{ fields, side, matchKey, undoes }`, so the journal table stays the store's own.
+ */
+import type { Side } from '../../mapping/compiled-types.js';
+import { ConcordError } from '../../shared/errors/index.js';
+import type { Clock } from '../../shared/clock.js';
+import { asBatchId, asLinkId, asRemoteId, type BatchId } from '../../shared/ids.js';
+import { appendAudit, listAudit } from '../../store/audit.js';
+import { verifyAuditChain } from '../../store/audit-verify.js';
+import { finishBatch, listBatches, startBatch } from '../../store/batches.js';
+import { loadCursor, saveCursor } from '../../store/cursors.js';
+import type { Db } from '../../store/database.js';
+import {
+  completeJournal, getJournalEntry, listJournal, recordIntent, type JournalEntry as StoredJournalEntry,
+} from '../../store/journal.js';
+import { deleteLink, findLinkBySide, getLink, listLinks, upsertLink, type Link } from '../../store/links.js';
+import { deleteShadowFields, loadShadow, saveShadow } from '../../store/shadows.js';
+import { withTransaction } from '../../store/transaction.js';
+import { closeConflict, getConflict, insertConflict, listConflicts } from './conflict-rows.js';
+import type { AuditRecord, EngineStore, JournalEntry, LinkBase, LinkRecord } from './engine-store.js';
+
+interface JournalEnvelope {
+  fields: Record<string, unknown>;
+  side: Side;
+  matchKey: { field: string; value: string; key: string } | null;
+  undoes?: string;
+  createdFrom?: string;
+}
+
+function toLinkRecord(l: Link): LinkRecord {
+  return { id: l.id, pair: l.pair, leftId: l.leftId, rightId: l.rightId, matchKey: l.matchKey };
+}
+
+function toEntry(e: StoredJournalEntry): JournalEntry {
+  const env = (e.after ?? { fields: {}, side: 'right', matchKey: null }) as unknown as JournalEnvelope;
+  return {
+    id: e.id, batchId: e.batchId, pair: e.pair, linkId: e.linkId, side: env.side, system: e.system, object: e.object,
+    remoteId: e.remoteId, op: e.op, before: e.before ?? {}, after: env.fields ?? {}, versionBefore: e.versionBefore,
+    idempotencyKey: e.idempotencyKey, matchKey: env.matchKey ?? null, ...(env.undoes ? { undoes: env.undoes } : {}),
+    ...(env.createdFrom ? { createdFrom: asRemoteId(env.createdFrom) } : {}),
+    state: e.state, versionAfter: e.versionAfter, error: e.error, createdAt: e.createdAt, updatedAt: e.updatedAt,
+  };
+}
+
+export function createEngineStore(db: Db, clock: Clock): EngineStore {
+  const self: EngineStore = {
+    transaction: (fn) => withTransaction(db, (trx) => fn(createEngineStore(trx, clock))),
+
+    findLinkBySide: async (pair, side, id) => {
+      const l = await findLinkBySide(db, pair, side, id);
+      return l && toLinkRecord(l);
+    },
+    getLink: async (id) => {
+      const l = await getLink(db, id);
+      return l && toLinkRecord(l);
+    },
+    listLinks: async (pair) => {
+      const out: LinkRecord[] = [];
+      for (let after: string | undefined; ;) {
+        const page = await listLinks(db, pair, after === undefined ? { limit: 1000 } : { after, limit: 1000 });
+        out.push(...page.map(toLinkRecord));
+        if (page.length < 1000) return out;
+        after = page[page.length - 1]!.id;
+      }
+    },
+    insertLink: async (link) => {
+      const res = await upsertLink(db, { pair: link.pair, leftId: link.leftId, rightId: link.rightId, matchKey: link.matchKey, now: clock.now() });
+      if (!res.ok) {
+        throw new ConcordError('CONCORD_ERR_ENGINE_LINK_TAKEN',
+          `pair ${link.pair}: cannot link left ${link.leftId} to right ${link.rightId}: ${res.reason.replace(/-/g, ' ')} ` +
+          `(link ${res.existing.id}: left ${res.existing.leftId}, right ${res.existing.rightId}); a record is linked at most once per pair`,
+          { existing: res.existing.id });
+      }
+      return toLinkRecord(res.link);
+    },
+    deleteLink: async (id) => {
+      await deleteLink(db, id);
+    },
+
+    loadBase: async (linkId) => {
+      const s = await loadShadow(db, linkId);
+      if (!s.record && s.fields.size === 0) return undefined;
+      const base: LinkBase = {
+        left: { version: s.record?.leftVersion ?? '', modifiedAt: s.record?.leftModifiedAt ?? '' },
+        right: { version: s.record?.rightVersion ?? '', modifiedAt: s.record?.rightModifiedAt ?? '' },
+        fields: {},
+      };
+      for (const f of s.fields.values()) {
+        base.fields[f.field] = {
+          left: { value: f.baseLeft, version: f.leftVersion, changedAt: f.leftChangedAt },
+          right: { value: f.baseRight, version: f.rightVersion, changedAt: f.rightChangedAt },
+        };
+      }
+      return base;
+    },
+    saveBase: async (linkId, base) => {
+      const existing = await loadShadow(db, linkId);
+      await deleteShadowFields(db, linkId, [...existing.fields.keys()].filter((f) => !(f in base.fields)));
+      await saveShadow(db, linkId, {
+        record: {
+          leftVersion: base.left.version || null, leftModifiedAt: base.left.modifiedAt || null,
+          rightVersion: base.right.version || null, rightModifiedAt: base.right.modifiedAt || null,
+        },
+        fields: Object.entries(base.fields).map(([field, f]) => ({
+          field, baseLeft: f.left.value, baseRight: f.right.value, leftVersion: f.left.version, rightVersion: f.right.version,
+          leftChangedAt: f.left.changedAt, rightChangedAt: f.right.changedAt,
+        })),
+      }, clock.now());
+    },
+
+    recordIntent: async (intent, at) => {
+      const envelope: JournalEnvelope = {
+        fields: intent.after, side: intent.side, matchKey: intent.matchKey,
+        ...(intent.undoes ? { undoes: intent.undoes } : {}), ...(intent.createdFrom ? { createdFrom: intent.createdFrom } : {}),
+      };
+      const { entry } = await recordIntent(db, {
+        batchId: intent.batchId, pair: intent.pair, linkId: intent.linkId, system: intent.system, object: intent.object,
+        remoteId: intent.remoteId, op: intent.op, before: intent.before, after: envelope as unknown as Record<string, unknown>,
+        versionBefore: intent.versionBefore, idempotencyKey: intent.idempotencyKey, now: new Date(at),
+      });
+      return entry.id;
+    },
+    completeJournal: async (id, outcome, at) => {
+      const current = await getJournalEntry(db, id);
+      const env = (current?.after ?? {}) as unknown as JournalEnvelope;
+      await completeJournal(db, id, {
+        state: outcome.state, now: new Date(at),
+        ...(outcome.after ? { after: { ...env, fields: outcome.after } as unknown as Record<string, unknown> } : {}),
+        ...(outcome.versionAfter !== undefined ? { versionAfter: outcome.versionAfter } : {}),
+        ...(outcome.remoteId ? { remoteId: outcome.remoteId } : {}),
+        ...(outcome.linkId ? { linkId: outcome.linkId } : {}),
+        ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+      });
+    },
+    getJournal: async (id) => {
+      const e = await getJournalEntry(db, id);
+      return e && toEntry(e);
+    },
+    listJournal: async (f) => (await listJournal(db, {
+      ...(f.batchId ? { batchId: f.batchId } : {}), ...(f.linkId ? { linkId: f.linkId } : {}), ...(f.pair ? { pair: f.pair } : {}),
+      ...(f.states ? { states: f.states } : {}), ...(f.since ? { since: f.since } : {}), ...(f.until ? { until: f.until } : {}),
+    })).map(toEntry),
+
+    appendAudit: async (rows) => {
+      await appendAudit(db, rows.map((r) => ({
+        at: r.time, pair: r.pair, linkId: r.linkId, system: r.system, object: r.object, recordId: r.record, field: r.field,
+        old: r.old, new: r.new, reason: r.reason, strategy: r.strategy, batchId: r.batchId, journalId: r.journalId,
+      })));
+    },
+    listAudit: async (f) => (await listAudit(db, {
+      ...(f.since ? { since: f.since } : {}), ...(f.until ? { until: f.until } : {}), ...(f.pair ? { pair: f.pair } : {}),
+      ...(f.system ? { system: f.system } : {}), ...(f.object ? { object: f.object } : {}), ...(f.record ? { recordId: f.record } : {}),
+      ...(f.field ? { field: f.field } : {}),
+    })).map((a): AuditRecord => ({
+      seq: a.seq, time: a.at, pair: a.pair, linkId: a.linkId ? asLinkId(a.linkId) : null, system: a.system, object: a.object,
+      record: a.recordId ?? '', field: a.field, old: a.old, new: a.new, reason: a.reason as AuditRecord['reason'],
+      strategy: a.strategy ?? null, batchId: asBatchId(a.batchId ?? ''), journalId: a.journalId ?? null,
+    })),
+    verifyAudit: () => verifyAuditChain(db),
+
+    openConflict: (c) => insertConflict(db, c),
+    getConflict: (id) => getConflict(db, id),
+    listConflicts: (f) => listConflicts(db, f),
+    resolveConflict: (id, resolution, at) => closeConflict(db, id, resolution, at),
+
+    startBatch: async (b) => {
+      await startBatch(db, { id: b.id, pair: b.pair, kind: b.kind, now: new Date(b.startedAt) });
+    },
+    finishBatch: (id: BatchId, at, summary) => finishBatch(db, id, { summary, now: new Date(at) }),
+    listBatches: async (pair) => (await listBatches(db, pair ? { pair, limit: 1000 } : { limit: 1000 })).map((b) => ({
+      id: b.id, pair: b.pair, kind: b.kind, startedAt: b.startedAt, finishedAt: b.finishedAt, summary: b.summary ?? null,
+    })),
+
+    // A pair's own sync cursor is kept apart from the poller's intake cursor of the same system and object, so
+    // that `sync --once` for one pair never makes the daemon, or another pair on the same object, skip changes.
+    loadCursor: async (system, object, scope) => (await loadCursor(db, system, `${object}#${scope}`)) ?? null,
+    saveCursor: (system, object, scope, cursor, at) => saveCursor(db, system, `${object}#${scope}`, cursor, new Date(at)),
+  };
+  return self;
+}

@@ -1,0 +1,134 @@
+/**
+ * One pair to quiescence (`concord sync --pair P --once`): list what changed on both sides since the pair's
+ * stored cursors, process every key, and repeat until a pass writes nothing (the previous pass's own writes come
+ * back as changes, and echo suppression makes them no-ops). Cursors move only after a pass in which every item
+ * ended (committed, nothing to do, duplicate or skipped), so a failed or waiting record is listed again next run.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Side } from '../../mapping/compiled-types.js';
+import { asBatchId, type BatchId, type Cursor } from '../../shared/ids.js';
+import type { EngineDeps } from '../engine-deps.js';
+import type { ItemResult } from '../process/execute-plans.js';
+import type { ItemPlan } from '../process/item-plan.js';
+import { planItems, processItems, type WorkItem } from '../process/process-items.js';
+import { recoverIntents, type RecoveryReport } from '../recover/recover-intents.js';
+
+export interface SyncProgress {
+  pass: number;
+  done: number;
+  total: number;
+}
+
+export interface SyncOptions {
+  /** Plan only: list and decide, write nothing, move no cursor. */
+  dryRun?: boolean;
+  onProgress?: (p: SyncProgress) => void;
+  /** Passes before giving up on quiescence. Default is 20. */
+  maxPasses?: number;
+  /** Process items in groups of this many (reads and writes are batched within a group). Default is 200. */
+  groupSize?: number;
+}
+
+export type ItemCounts = Record<ItemResult['outcome'], number>;
+
+export interface SyncReport {
+  batchId: BatchId;
+  passes: number;
+  quiescent: boolean;
+  counts: ItemCounts;
+  /** Field writes made, per side. */
+  writes: Record<Side, number>;
+  /** Items that did not end well, with why. */
+  problems: Array<{ key: string; outcome: string; notes: string[] }>;
+  /** For a dry run: the plans of the first pass. */
+  plans: ItemPlan[];
+  recovery: RecoveryReport | null;
+}
+
+async function listChangedItems(deps: EngineDeps, side: Side): Promise<{ items: WorkItem[]; cursor: Cursor | null }> {
+  const { mapping, store, connectors } = deps;
+  const from = await store.loadCursor(mapping[side].system, mapping[side].object, mapping.pair);
+  let cursor = from as Cursor | null;
+  const items: WorkItem[] = [];
+  for await (const page of connectors[side].listChanged(mapping[side].object, cursor, deps.contextFor(side))) {
+    for (const r of page.records) items.push({ side, id: r.id });
+    cursor = page.nextCursor;
+    if (page.done) break;
+  }
+  return { items, cursor };
+}
+
+function emptyCounts(): ItemCounts {
+  return { committed: 0, noop: 0, waiting: 0, duplicate: 0, skipped: 0, stale: 0, failed: 0 };
+}
+
+export async function syncPair(deps: EngineDeps, options: SyncOptions = {}): Promise<SyncReport> {
+  const { mapping, store, clock } = deps;
+  const batchId = asBatchId(randomUUID());
+  const report: SyncReport = {
+    batchId, passes: 0, quiescent: false, counts: emptyCounts(), writes: { left: 0, right: 0 }, problems: [], plans: [], recovery: null,
+  };
+  if (options.dryRun) {
+    const [l, r] = await Promise.all([listChangedItems(deps, 'left'), listChangedItems(deps, 'right')]);
+    report.plans = await planItems(deps, [...l.items, ...r.items]);
+    report.passes = 1;
+    return report;
+  }
+  report.recovery = await recoverIntents(deps);
+  await store.startBatch({ id: batchId, pair: mapping.pair, kind: 'sync', startedAt: clock.now().toISOString() });
+  const maxPasses = options.maxPasses ?? 20;
+  const groupSize = options.groupSize ?? 200;
+  let carried: WorkItem[] = [];
+  const problems = new Map<string, SyncReport['problems'][number]>();
+  for (let pass = 1; pass <= maxPasses; pass++) {
+    report.passes = pass;
+    const [l, r] = await Promise.all([listChangedItems(deps, 'left'), listChangedItems(deps, 'right')]);
+    const items = dedupe([...carried, ...l.items, ...r.items]);
+    let wrote = 0;
+    let allEnded = true;
+    carried = [];
+    for (let i = 0; i < items.length; i += groupSize) {
+      const group = items.slice(i, i + groupSize);
+      const { results } = await processItems(deps, group, batchId);
+      for (const res of results) {
+        report.counts[res.outcome] += 1;
+        if (res.outcome === 'committed') {
+          for (const w of res.plan.writes) report.writes[w.side] += 1;
+          wrote += res.plan.writes.length;
+        }
+        problems.delete(res.key);
+        if (res.outcome === 'waiting' || res.outcome === 'failed' || res.outcome === 'stale') {
+          allEnded = false;
+          carried.push(...(['left', 'right'] as const).flatMap((side) => res.plan.seen[side] ? [{ side, id: res.plan.seen[side]!.id }] : []));
+          problems.set(res.key, { key: res.key, outcome: res.outcome, notes: res.outcome === 'failed' ? [...res.errors, ...res.plan.notes] : res.plan.notes });
+        } else if (res.outcome === 'duplicate' || res.outcome === 'skipped') {
+          problems.set(res.key, { key: res.key, outcome: res.outcome, notes: res.plan.notes });
+        }
+      }
+      options.onProgress?.({ pass, done: Math.min(i + groupSize, items.length), total: items.length });
+    }
+    if (items.length === 0) options.onProgress?.({ pass, done: 0, total: 0 });
+    if (allEnded) {
+      if (l.cursor !== null) await store.saveCursor(mapping.left.system, mapping.left.object, mapping.pair, l.cursor, clock.now().toISOString());
+      if (r.cursor !== null) await store.saveCursor(mapping.right.system, mapping.right.object, mapping.pair, r.cursor, clock.now().toISOString());
+    }
+    // Quiescent: nothing was written, so nothing new can come back; carried items made no progress either.
+    if (wrote === 0) {
+      report.quiescent = true;
+      break;
+    }
+  }
+  report.problems = [...problems.values()];
+  await store.finishBatch(batchId, clock.now().toISOString(), { ...report.counts, writesLeft: report.writes.left, writesRight: report.writes.right, passes: report.passes });
+  return report;
+}
+
+function dedupe(items: WorkItem[]): WorkItem[] {
+  const seen = new Set<string>();
+  return items.filter((i) => {
+    const k = `${i.side}:${i.id}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
