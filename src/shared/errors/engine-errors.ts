@@ -10,4 +10,8 @@ export const engineErrors = defineErrors({
     meaning: 'After a write, the engine tried to store a new base without the value it wrote for a field on the right side.',
     action: 'This is a bug in Concord: report it with the log lines around it; the record is merged again on its next change.',
   },
+  CONCORD_ERR_ENGINE_LINK_TAKEN: {
+    meaning: 'A record was about to be linked, but it or its counterpart is already linked to another record of the same pair.',
+    action: 'Run `concord plan --pair <pair>` to see both links; unlink the wrong one or fix the duplicate match key, then sync again.',
+  },
 });
