@@ -37,8 +37,8 @@ function checkStrategy(field: MappingField, strategy: string, steps: BoundStep[]
   const names = steps.map((s) => s.transform.name).join(' | ');
   const conflictPath = typeof field.conflict === 'string' ? [...at, 'conflict'] : [...at, 'conflict', 'strategy'];
   const problems: MappingProblem[] = [];
-  if (strategy === 'sum-deltas' && !steps.every((s) => s.kind === 'number')) {
-    problems.push(problem(conflictPath, `sum-deltas adds up numeric changes, but transform ${names} does not give numbers; allowed with no transform or with number`));
+  if (strategy === 'sum-deltas' && !steps.every((s) => s.kind === 'number' && s.produces === 'number')) {
+    problems.push(problem(conflictPath, `sum-deltas adds up numeric changes, but transform ${names} does not give numbers; allowed with no transform or with number (not as text)`));
   }
   if (strategy === 'merge-set' && steps.length > 0) {
     problems.push(problem(conflictPath, `merge-set merges lists item by item, but transform ${names} converts single values; remove the transform or choose another strategy`));

@@ -2,6 +2,9 @@
  * `number` / `number: { scale: 2 }`: a number on the right, read from a number or its decimal text on the left
  * (WooCommerce prices and HubSpot amounts are text), rounded half away from zero to `scale` decimals when given.
  * Back to the left the number is rounded the same way and stays a number.
+ * `as: text` writes the right value as decimal text with exactly `scale` decimals ("20.00"), for APIs that keep
+ * numbers as text (WooCommerce `regular_price`): comparing the number 20 with the text "20.00" would otherwise find
+ * a difference on every pass.
  *
  * Invertible: rounding is idempotent, so a number that came across converts to itself again both ways. Rounding
  * loses digits beyond `scale` from a left value only once, on its way out, never in a loop.
@@ -37,18 +40,28 @@ function shiftDecimal(n: number, by: number): number {
   return Number(`${mantissa}e${Number(exponent ?? 0) + by}`);
 }
 
-export function createNumber(options: { scale?: number | undefined } = {}): CompiledTransform {
+export interface NumberOptions {
+  scale?: number | undefined;
+  /** How the right side holds the number. Default is 'number'. */
+  as?: 'number' | 'text' | undefined;
+}
+
+export function createNumber(options: NumberOptions = {}): CompiledTransform {
   const { scale } = options;
-  const convert = (value: unknown) => {
+  const asText = options.as === 'text';
+  const convert = (value: unknown, toText: boolean) => {
     if (isEmpty(value)) return converted(null);
     const n = readNumber(value);
     if (n === undefined) return invalid(`number expects a number or its decimal text, found ${describeValue(value)}`);
-    return converted(scale === undefined ? n : roundToScale(n, scale));
+    const rounded = scale === undefined ? n : roundToScale(n, scale);
+    if (!toText) return converted(rounded);
+    return converted(scale === undefined || Math.abs(rounded) >= 1e21 ? String(rounded) : rounded.toFixed(scale));
   };
+  const details = [scale === undefined ? '' : `scale ${scale}`, asText ? 'as text' : ''].filter(Boolean).join(', ');
   return {
-    name: scale === undefined ? 'number' : `number(scale ${scale})`,
+    name: details ? `number(${details})` : 'number',
     invertible: true,
-    toRight: convert,
-    toLeft: convert,
+    toRight: (value) => convert(value, asText),
+    toLeft: (value) => convert(value, false),
   };
 }

@@ -16,7 +16,7 @@ import { compileExpression, createJsonata } from './jsonata.js';
 import { createLookup } from './lookup.js';
 import { createLowercase } from './lowercase.js';
 import { createMap, type MapScalar } from './map.js';
-import { createNumber } from './number.js';
+import { createNumber, type NumberOptions } from './number.js';
 import { createPhoneE164, isKnownRegion } from './phone-e164.js';
 import { createTrim } from './trim.js';
 import { createUppercase } from './uppercase.js';
@@ -91,8 +91,14 @@ function bindObject(spec: Record<string, unknown>, base: (string | number)[]): S
   switch (key) {
     case 'map':
       return step('any', createMap(option as Record<string, MapScalar>));
-    case 'number':
-      return step('number', createNumber(option as { scale?: number }));
+    case 'number': {
+      // `as: text` is read here ahead of the schema, which may not list it yet (see number.ts for why it exists).
+      const options = (option ?? {}) as NumberOptions;
+      if (options.as !== undefined && options.as !== 'number' && options.as !== 'text') {
+        return badOption([...path, 'as'], `number as ${describeValue(options.as)} is not known; allowed: number, text`);
+      }
+      return step(options.as === 'text' ? 'text' : 'number', createNumber(options));
+    }
     case 'date': {
       const options = option as DateOptions;
       if (options.format !== undefined && !dateFormats.includes(options.format)) {

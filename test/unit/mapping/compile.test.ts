@@ -138,13 +138,16 @@ describe('compileMapping refuses what would flap or cannot be merged', () => {
         { left: 'attendees', right: 'attendees', conflict: 'last-write-wins', key: 'email' },
       ],
     }));
+    const raw = mapping({ fields: [{ left: 'stock', right: 'stock_quantity', conflict: 'sum-deltas' }] });
+    (raw.fields[0] as { transform?: unknown }).transform = { number: { scale: 0, as: 'text' } };
+    expect(problemsOf(raw).map((p) => [p.path, p.code])).toEqual([[['fields', 0, 'conflict'], 'CONCORD_ERR_TRANSFORM_STRATEGY_MISMATCH']]);
     expect(problems.map((p) => [p.path, p.code])).toEqual([
       [['fields', 0, 'conflict'], 'CONCORD_ERR_TRANSFORM_STRATEGY_MISMATCH'],
       [['fields', 1, 'conflict'], 'CONCORD_ERR_TRANSFORM_STRATEGY_MISMATCH'],
       [['fields', 2, 'conflict'], 'CONCORD_ERR_TRANSFORM_STRATEGY_MISMATCH'],
       [['fields', 3, 'key'], 'CONCORD_ERR_TRANSFORM_STRATEGY_MISMATCH'],
     ]);
-    expect(problems[0]!.message).toBe('sum-deltas adds up numeric changes, but transform trim does not give numbers; allowed with no transform or with number');
+    expect(problems[0]!.message).toBe('sum-deltas adds up numeric changes, but transform trim does not give numbers; allowed with no transform or with number (not as text)');
   });
 
   it('a fallback without manual, a manual fallback without after, and a bad after', () => {

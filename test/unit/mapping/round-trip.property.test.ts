@@ -61,10 +61,12 @@ describe('invertible transforms round-trip on generated values', () => {
       fc.integer().map(String),
       fc.tuple(fc.integer({ min: -1e6, max: 1e6 }), fc.nat({ max: 999999 })).map(([i, f]) => `${i}.${f}`),
     );
-    await fc.assert(fc.asyncProperty(fc.option(fc.integer({ min: 0, max: 12 }), { nil: undefined }), values, async (scale, v) => {
-      const t = createNumber({ scale });
+    const as = fc.constantFrom('number' as const, 'text' as const);
+    await fc.assert(fc.asyncProperty(fc.option(fc.integer({ min: 0, max: 12 }), { nil: undefined }), as, values, async (scale, asWhat, v) => {
+      const t = createNumber({ scale, as: asWhat });
       expect(await settlesAfterOneCrossing(t, v, 'toRight', noLinks)).toBe(true);
-      expect(await settlesAfterOneCrossing(t, typeof v === 'string' ? Number(v) : v, 'toLeft', noLinks)).toBe(true);
+      const right = asWhat === 'text' ? String(v) : typeof v === 'string' ? Number(v) : v;
+      expect(await settlesAfterOneCrossing(t, right, 'toLeft', noLinks)).toBe(true);
     }), runs);
   });
 

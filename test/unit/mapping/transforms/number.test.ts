@@ -27,3 +27,14 @@ describe('number', () => {
     expect(roundToScale(-0.001, 2)).toBe(0);
   });
 });
+
+describe('number as text', () => {
+  it('writes fixed-scale decimal text for APIs that keep numbers as text, and reads it back as a number', async () => {
+    const price = createNumber({ scale: 2, as: 'text' });
+    expect(await price.toRight(20, noLinks)).toEqual({ ok: true, value: '20.00' });
+    expect(await price.toRight('19.999', noLinks)).toEqual({ ok: true, value: '20.00' });
+    expect(await price.toRight(-0.004, noLinks)).toEqual({ ok: true, value: '0.00' });
+    expect(await price.toLeft('20.00', noLinks)).toEqual({ ok: true, value: 20 });
+    expect(price.name).toBe('number(scale 2, as text)');
+  });
+});
