@@ -27,9 +27,15 @@ export function describeJsonataError(error: unknown): string {
   return `${e.message ?? String(error)}${where}${e.code ? ` (JSONata ${e.code})` : ''}`;
 }
 
+/**
+ * Guardrails for every expression: a runaway recursion stops at this depth, an endless loop (tail calls run
+ * without growing the stack) after this long, with JSONata's D1011 / D1012 error, instead of stalling a worker.
+ */
+export const expressionLimits = { stack: 500, timeout: 5_000 } as const;
+
 export function compileExpression(text: string): CompiledExpression {
   try {
-    return { ok: true, expression: jsonata(text) };
+    return { ok: true, expression: jsonata(text, expressionLimits) };
   } catch (error) {
     return { ok: false, message: `JSONata expression ${JSON.stringify(text)} does not compile: ${describeJsonataError(error)}` };
   }

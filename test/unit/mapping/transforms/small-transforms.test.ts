@@ -63,6 +63,11 @@ describe('jsonata', () => {
     expect(r).toMatchObject({ ok: false, kind: 'invalid' });
   });
 
+  it('stops a runaway recursion with an error instead of stalling', async () => {
+    const r = await jsonataOf('($f := function($x) { 1 + $f($x) }; $f($))').toRight(1, noLinks);
+    expect(r).toMatchObject({ ok: false, kind: 'invalid', message: expect.stringContaining('D1011') });
+  });
+
   it('reports a syntax error with its position', () => {
     const c = compileExpression('$ = ');
     expect(c.ok).toBe(false);
