@@ -83,7 +83,7 @@ export async function syncPair(deps: EngineDeps, options: SyncOptions = {}): Pro
   for (let pass = 1; pass <= maxPasses; pass++) {
     report.passes = pass;
     const [l, r] = await Promise.all([listChangedItems(deps, 'left'), listChangedItems(deps, 'right')]);
-    const items = dedupe([...carried, ...l.items, ...r.items]);
+    const items = dedupe([...carried, ...(await dueConflictItems(deps)), ...l.items, ...r.items]);
     let wrote = 0;
     let allEnded = true;
     carried = [];
@@ -131,4 +131,17 @@ function dedupe(items: WorkItem[]): WorkItem[] {
     seen.add(k);
     return true;
   });
+}
+
+/** Links whose manual conflicts are past their fallback time: processed even when neither side changed. */
+async function dueConflictItems(deps: EngineDeps): Promise<WorkItem[]> {
+  const now = deps.clock.now().toISOString();
+  const due = (await deps.store.listConflicts({ pair: deps.mapping.pair, state: 'open' }))
+    .filter((c) => c.fallbackDueAt !== null && c.fallbackDueAt <= now);
+  const items: WorkItem[] = [];
+  for (const c of due) {
+    const link = await deps.store.getLink(c.linkId);
+    if (link) items.push({ side: 'left', id: link.leftId });
+  }
+  return items;
 }
