@@ -26,7 +26,11 @@ export interface TransformContext {
 export interface CompiledTransform {
   /** e.g. `map`, `phone_e164`, `lookup:companies-customers`, or `a | b` for a chain. */
   readonly name: string;
-  /** True when toLeft(toRight(x)) = x for every value toRight accepts (required for two-way fields). */
+  /**
+   * True when the transform does not flap (required for two-way fields): for every value y that toRight can
+   * produce, toRight(toLeft(y)) = y, and x = toLeft(y) gives toLeft(toRight(x)) = x. Once a value has crossed it
+   * crosses back and forth unchanged. See src/mapping/TRANSFORMS.md.
+   */
   readonly invertible: boolean;
   /** Why the transform is not invertible, when it is not. */
   readonly notInvertibleBecause?: string;
