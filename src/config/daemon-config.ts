@@ -39,6 +39,8 @@ export function parseDaemonConfig(path: string, text: string, env: Env, options:
   problems.push(...secrets.problems);
   const envProblems = interpolateTree(source, source.doc.contents, env, (node) => secrets.resolved.has(node));
   problems.push(...envProblems);
+  // Content after a syntax error is unreliable: schema problems would only repeat it in other words.
+  if (source.doc.errors.length > 0) return { ok: false, problems };
   const data = toPlainData(source);
   if (!data.ok) return { ok: false, problems: [...problems, data.problem] };
   const parsed = daemonConfigSchema.safeParse(data.value ?? {});

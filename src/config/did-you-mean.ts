@@ -34,8 +34,8 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
   return best !== undefined && bestDistance <= limit && best !== input ? best : undefined;
 }
 
-/** `; did you mean "x"?` or nothing. */
+/** ` (did you mean "x"?)` or nothing. */
 export function didYouMean(input: string, candidates: readonly string[]): string {
   const match = closestMatch(input, candidates);
-  return match === undefined ? '' : `; did you mean "${match}"?`;
+  return match === undefined ? '' : ` (did you mean "${match}"?)`;
 }

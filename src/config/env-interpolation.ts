@@ -33,7 +33,7 @@ export function interpolateString(text: string, env: Env): Interpolated {
     const set = env[name];
     if (set !== undefined && set !== '') return set;
     if (fallback !== undefined) return fallback;
-    errors.push({ index, message: `environment variable ${name} is not set (used as \${${name}}): set it, give a default with \${${name}:-default}, or read the secret from a file with <key>_file` });
+    errors.push({ index, message: `environment variable ${name} is not set (used as \${${name}}): set it, or give a default with \${${name}:-default}` });
     return whole;
   });
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value, used };
@@ -44,8 +44,11 @@ export function interpolateScalar(source: YamlSource, node: Scalar, env: Env): P
   if (typeof node.value !== 'string') return [];
   const result = interpolateString(node.value, env);
   if (!result.ok) {
+    // Only the daemon config reads `<key>_file`; mapping files hold no secrets.
+    const fileHint = source.area === 'CONFIG' ? ', or read it from a file with <key>_file' : '';
     return result.errors.map((error) =>
-      problemAt(source, referenceOffset(source, node, node.value as string, error.index), 'ENV_UNSET', error.message));
+      problemAt(source, referenceOffset(source, node, node.value as string, error.index), 'ENV_UNSET',
+        error.message.startsWith('environment') ? `${error.message}${fileHint}` : error.message));
   }
   if (!result.used) {
     if (result.value !== node.value) node.value = result.value;

@@ -69,7 +69,7 @@ function checkLookups(files: readonly Parsed[]): Problem[] {
       .map((lookup) => {
         const path = ['fields', i, 'transform', ...(lookup.index === undefined ? [] : [lookup.index]), 'lookup'];
         return at(source, path, 'UNKNOWN_LOOKUP',
-          `${formatPath(path)}: no mapping file declares pair "${lookup.pair}"${didYouMean(lookup.pair, pairs)}; pairs: ${pairs.join(', ')}`);
+          `${formatPath(path)}: no mapping file declares pair "${lookup.pair}"${didYouMean(lookup.pair, pairs)}; declared pairs: ${pairs.join(', ')}`);
       })));
 }
 

@@ -71,7 +71,7 @@ function checkJsonata(source: YamlSource, mapping: MappingFile): Problem[] {
     for (const { path, text } of jsonataTransforms(field.transform, ['fields', i, 'transform'])) {
       compile(path, text);
       if (field.direction === 'both') {
-        problems.push(problemAt(source, offsetOfPath(source, path, true), 'JSONATA_TWO_WAY',
+        problems.push(problemAt(source, offsetOfPath(source, path), 'JSONATA_TWO_WAY',
           `fields[${i}]: a jsonata transform cannot be inverted, so it is allowed only on a one-way field: set direction to left-to-right or right-to-left`));
       }
     }

@@ -26,6 +26,8 @@ export interface LoadedMappingFile {
 export function parseMappingFile(file: string, text: string, env: Env): LoadedMappingFile {
   const { source, problems } = parseYamlSource(file, text, 'MAPPING');
   problems.push(...interpolateParams(source, env));
+  // Content after a syntax error is unreliable: schema problems would only repeat it in other words.
+  if (source.doc.errors.length > 0) return { file, source, problems };
   const data = toPlainData(source);
   if (!data.ok) return { file, source, problems: [...problems, data.problem] };
   const parsed = mappingSchema.safeParse(data.value ?? {});

@@ -52,7 +52,7 @@ const transformObject = z.strictObject({
   lookup: z.string().regex(pairNamePattern).optional(),
   jsonata: z.string().min(1).optional(),
 }).refine((t) => Object.values(t).filter((v) => v !== undefined).length === 1, {
-  message: 'a transform object has exactly one key: map, number, date, lookup or jsonata',
+  message: 'a transform with exactly one key: map, number, date, lookup or jsonata',
 });
 
 const transformOne = z.union([z.enum(namedTransforms), transformObject]);

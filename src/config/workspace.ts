@@ -18,6 +18,8 @@ export interface WorkspaceCheck {
   readonly config?: Readonly<DaemonConfig>;
   /** Every mapping file read (the ones asked about and the mappings directory they are checked against). */
   readonly mappings: LoadedMappingFile[];
+  /** The mapping files asked about (all of `mappings` when no paths were given). */
+  readonly checkedMappings: LoadedMappingFile[];
   /** How many files were checked: the config plus the mapping files asked about. */
   readonly checkedFiles: number;
 }
@@ -69,7 +71,8 @@ export async function checkWorkspace(options: WorkspaceOptions): Promise<Workspa
   }
   for (const mapping of mappings) if (report.has(mapping.file)) problems.push(...mapping.problems);
   problems.push(...checkMappingSet(mappings, config).filter((p) => report.has(p.file)));
-  return { problems: sortProblems(problems), ...(config ? { config } : {}), mappings, checkedFiles: 1 + report.size };
+  return { problems: sortProblems(problems), ...(config ? { config } : {}), mappings,
+    checkedMappings: mappings.filter((m) => report.has(m.file)), checkedFiles: 1 + report.size };
 }
 
 export type LoadedWorkspace =

@@ -40,7 +40,7 @@ export function parseYamlSource(file: string, text: string, area: ProblemArea): 
   const source: YamlSource = { file, text, doc, lines, area };
   const problems: Problem[] = [];
   for (const error of doc.errors) {
-    problems.push(problemAt(source, error.pos[0], 'YAML_SYNTAX', syntaxMessage(error.code, error.message)));
+    problems.push(problemAt(source, syntaxErrorOffset(text, error.code, error.pos[0]), 'YAML_SYNTAX', syntaxMessage(error.code, error.message)));
   }
   const unsafePairs: Array<{ parent: YAMLMap; pair: Pair }> = [];
   visit(doc, {
@@ -65,9 +65,20 @@ export function parseYamlSource(file: string, text: string, area: ProblemArea): 
   return { source, problems };
 }
 
+/**
+ * The parser reports an unclosed quote where the file ends; the opening quote is what needs fixing. An
+ * unclosed string runs to the end, so the last quote character before that point is the opening one.
+ */
+function syntaxErrorOffset(text: string, code: string, offset: number): number {
+  if (code !== 'MISSING_CHAR') return offset;
+  const quote = Math.max(text.lastIndexOf('"', offset), text.lastIndexOf("'", offset));
+  return quote >= 0 ? quote : offset;
+}
+
 function syntaxMessage(code: string, message: string): string {
   if (code === 'DUPLICATE_KEY') return 'duplicate key: a key may appear only once in a map';
   if (code === 'MULTIPLE_DOCS') return 'the file holds several YAML documents (---); one document per file is allowed';
+  if (code === 'MISSING_CHAR' && /quote/.test(message)) return 'this quoted string is never closed: add the closing quote';
   return `YAML syntax: ${message.replace(/ at line \d+, column \d+.*$/s, '').trim()}`;
 }
 

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { formatPath, valueAt } from './data-path.js';
-import { didYouMean } from './did-you-mean.js';
+import { closestMatch, didYouMean } from './did-you-mean.js';
 import type { Problem } from './problems.js';
 import { offsetOfPath, problemAt, type YamlSource } from './yaml-source.js';
 
@@ -13,7 +13,14 @@ type Issue = z.core.$ZodIssue;
 type Path = PropertyKey[];
 
 export function problemsFromZod(source: YamlSource, issues: readonly Issue[], schema: z.ZodType, data: unknown): Problem[] {
-  return issues.flatMap((issue) => problemsOfIssue(source, issue, [], schema, data));
+  // A misspelt key also leaves its correct spelling missing; the "did you mean" already says so.
+  const misspelt = new Set(issues.flatMap((issue) => issue.code !== 'unrecognized_keys' ? [] : issue.keys.flatMap((key) => {
+    const meant = closestMatch(key, [...objectKeysAt(schema, issue.path)]);
+    return meant === undefined ? [] : [formatPath([...issue.path, meant])];
+  })));
+  return issues
+    .filter((issue) => !(misspelt.has(formatPath(issue.path)) && valueAt(data, issue.path) === undefined))
+    .flatMap((issue) => problemsOfIssue(source, issue, [], schema, data));
 }
 
 function problemsOfIssue(source: YamlSource, issue: Issue, base: Path, schema: z.ZodType, data: unknown): Problem[] {
@@ -31,18 +38,18 @@ function problemsOfIssue(source: YamlSource, issue: Issue, base: Path, schema: z
     }
     case 'invalid_type':
       if (found === undefined) {
-        const key = String(path[path.length - 1]);
-        const parent = path.length > 1 ? ` in ${formatPath(path.slice(0, -1))}` : '';
-        return [at('MISSING_KEY', `missing required key "${key}"${parent}: expected ${expectedText(issue.expected)}`)];
+        return [at('MISSING_KEY', missingText(path, `expected ${expectedText(issue.expected)}`))];
       }
       return [at('INVALID_VALUE', `${where}: expected ${expectedText(issue.expected)}, found ${describe(found)}`)];
     case 'invalid_value': {
+      if (found === undefined) return [at('MISSING_KEY', missingText(path, `expected ${issue.values.map(String).join(' or ')}`))];
       const allowed = issue.values.map((v) => String(v));
       if (allowed.length === 1) return [at('INVALID_VALUE', `${where}: expected ${allowed[0]}, found ${describe(found)}`)];
       const hint = typeof found === 'string' ? didYouMean(found, allowed) : '';
       return [at('INVALID_VALUE', `${where}: ${describe(found)} is not allowed${hint}; allowed: ${allowed.join(', ')}`)];
     }
     case 'invalid_format':
+    case 'custom':
       return [at('INVALID_VALUE', `${where}: ${describe(found)} is not valid: expected ${issue.message}`)];
     case 'too_small':
     case 'too_big':
@@ -64,11 +71,10 @@ function unionProblems(source: YamlSource, issue: z.core.$ZodIssueInvalidUnion, 
     const best = fitting.reduce((a, b) => (b.length < a.length ? b : a));
     return best.flatMap((inner) => problemsOfIssue(source, inner, path, schema, data));
   }
-  if (found === undefined) {
-    return [problemAt(source, offsetOfPath(source, path), 'MISSING_KEY',
-      `missing required key "${String(path[path.length - 1])}"${path.length > 1 ? ` in ${formatPath(path.slice(0, -1))}` : ''}`)];
-  }
   const shapes = [...new Set(issue.errors.flatMap(shapesOf))];
+  if (found === undefined) {
+    return [problemAt(source, offsetOfPath(source, path), 'MISSING_KEY', missingText(path, `expected ${shapes.join(' or ')}`))];
+  }
   return [problemAt(source, offsetOfPath(source, path), 'INVALID_VALUE',
     `${formatPath(path)}: expected ${shapes.join(' or ')}, found ${describe(found)}`)];
 }
@@ -100,9 +106,14 @@ function sizeText(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig, foun
   return `expected a number ${small ? 'at least' : 'at most'} ${String(limit)}, found ${describe(found)}`;
 }
 
+function missingText(path: Path, expected: string): string {
+  const parent = path.length > 1 ? ` in ${formatPath(path.slice(0, -1))}` : '';
+  return `missing required key "${String(path[path.length - 1])}"${parent}: ${expected}`;
+}
+
 function expectedText(expected: string): string {
   switch (expected) {
-    case 'object': return 'a map';
+    case 'object': case 'record': return 'a map';
     case 'array': return 'a list';
     case 'string': return 'a string';
     case 'number': return 'a number';
@@ -116,7 +127,10 @@ export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'an empty value';
   if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a map';
+  if (typeof value === 'object') {
+    const keys = Object.keys(value);
+    return keys.length === 0 ? 'an empty map' : `a map (keys: ${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', ...' : ''})`;
+  }
   if (typeof value === 'string') return `"${value}"`;
   return String(value);
 }
