@@ -7,6 +7,8 @@ export interface DeadLetter {
   key: string;
   /** The system whose call failed last, when known. */
   system?: string;
+  /** The pair the item belongs to, when known. */
+  pair?: string;
   /** What is needed to retry the item later (`concord dlq retry`). */
   payload: Record<string, unknown>;
   error: { message: string; code?: string; kind?: string };

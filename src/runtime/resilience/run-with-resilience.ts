@@ -23,7 +23,7 @@ export interface RetryOptions extends BackoffOptions {
 }
 
 export interface ResilienceOptions {
-  item: { key: string; system?: string; payload: Record<string, unknown> };
+  item: { key: string; system?: string; pair?: string; payload: Record<string, unknown> };
   retry?: RetryOptions;
   /** The circuit of the system the work calls. Default is none. */
   circuit?: CircuitBreakerPolicy;
@@ -73,6 +73,7 @@ export async function runWithResilience<T>(
     const letter: DeadLetter = {
       key: options.item.key,
       ...(options.item.system ? { system: options.item.system } : {}),
+      ...(options.item.pair ? { pair: options.item.pair } : {}),
       payload: options.item.payload,
       error: describeError(error),
       attempts,
