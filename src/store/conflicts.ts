@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { asLinkId, type LinkId } from '../shared/ids.js';
 import type { Db } from './database.js';
 import { fromJsonText, toJsonText } from './json-text.js';
@@ -48,7 +48,8 @@ export async function openConflict(trx: Db, input: NewConflict): Promise<{ confl
     fallback_due_at: input.fallbackDueAt == null ? null : new Date(input.fallbackDueAt).toISOString(),
     resolved_at: null, resolution: null,
   })
-    .onConflict((oc) => oc.columns(['link_id', 'field']).where('state', '=', 'open').doNothing())
+    // The target names the partial unique index; SQLite matches it only when the predicate is the same literal text.
+    .onConflict((oc) => oc.columns(['link_id', 'field']).where('state', '=', sql.lit('open')).doNothing())
     .returningAll().executeTakeFirst();
   if (inserted) return { conflict: toConflict(inserted), isNew: true };
   const updated = await trx.updateTable('conflicts').set(values)

@@ -41,7 +41,9 @@ export async function insertInboxEvents(trx: Db, events: readonly InboxEvent[], 
     const key = dedupKey(e.system, e.eventId);
     if (!firstIndex.has(key)) firstIndex.set(key, i);
   });
-  const unique = [...firstIndex.values()];
+  // Inserted in key order: two concurrent transactions holding the same keys then lock them in the same
+  // order and wait for each other instead of deadlocking (Postgres).
+  const unique = [...firstIndex.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, index]) => index);
   for (let i = 0; i < unique.length; i += 300) {
     const chunk = unique.slice(i, i + 300);
     const stored = await trx.insertInto('inbox')
