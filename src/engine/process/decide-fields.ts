@@ -32,6 +32,8 @@ export interface FieldsDecision {
   failedFields: string[];
   /** Messages of fields waiting for a reference; non-empty means the record waits. */
   waiting: string[];
+  /** Operator-decided fields: the raw values both sides hold once written, for the base. */
+  forcedBase: Record<string, { left: unknown; right: unknown }>;
 }
 
 async function convert(fn: (v: unknown, c: TransformContext) => Converted | Promise<Converted>, value: unknown, ctx: TransformContext): Promise<Converted> {
@@ -84,7 +86,7 @@ export async function decideFields(deps: EngineDeps, args: DecideArgs): Promise<
     now: clock.now(),
     openConflicts: args.openConflicts,
   });
-  const out: FieldsDecision = { result, writes: [], rightRaw: {}, notes: [], failedFields: [], waiting: [] };
+  const out: FieldsDecision = { result, writes: [], rightRaw: {}, notes: [], failedFields: [], waiting: [], forcedBase: {} };
   const byId = new Map(mapping.fields.map((f) => [f.id, f]));
   const inputById = new Map(inputs.map((i) => [i.rule.id, i]));
 
@@ -129,7 +131,7 @@ async function planForced(field: CompiledField, leftValue: unknown, input: Field
     out.failedFields.push(field.id);
     return;
   }
-  out.rightRaw[field.id] = c.value;
+  out.forcedBase[field.id] = { left: leftValue, right: c.value };
   const writesLeft = field.direction !== 'left-to-right';
   const writesRight = field.direction !== 'right-to-left';
   if (writesLeft && !sameValue(input.left, leftValue)) out.writes.push({ field, side: 'left', value: leftValue, reason: 'manual-resolution', strategy: 'manual' });

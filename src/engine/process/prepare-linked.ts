@@ -81,6 +81,10 @@ export async function prepareLinked(deps: EngineDeps, input: LinkedInput): Promi
     plan.writes.push(updateWrite(side, record, patch, fieldChanges));
   }
   plan.base = draftBase(input.base, result.base, decided.rightRaw, decided.failedFields);
+  const at = clock.now().toISOString();
+  for (const [id, v] of Object.entries(decided.forcedBase)) {
+    plan.base.fields[id] = { left: { value: v.left, version: null, changedAt: at }, right: { value: v.right, version: null, changedAt: at } };
+  }
   plan.unsettledFields = decided.failedFields;
   const baseMoved = JSON.stringify(plan.base.fields) !== JSON.stringify(input.base?.fields ?? null);
   if (plan.writes.length > 0 || plan.conflictsToOpen.length > 0 || plan.conflictsToSettle.length > 0 || plan.newLink || baseMoved) {

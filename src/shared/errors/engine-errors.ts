@@ -14,4 +14,16 @@ export const engineErrors = defineErrors({
     meaning: 'A record was about to be linked, but it or its counterpart is already linked to another record of the same pair.',
     action: 'Run `concord plan --pair <pair>` to see both links; unlink the wrong one or fix the duplicate match key, then sync again.',
   },
+  CONCORD_ERR_ENGINE_CONFLICT_NOT_FOUND: {
+    meaning: 'The conflict id given to `concord conflicts show|resolve` does not exist in that pair.',
+    action: 'Run `concord conflicts list` and copy the id of an open conflict.',
+  },
+  CONCORD_ERR_ENGINE_CONFLICT_NOT_OPEN: {
+    meaning: 'The conflict was already resolved, by an operator or by its fallback strategy.',
+    action: 'Nothing to do; `concord conflicts show <id>` tells how it was resolved.',
+  },
+  CONCORD_ERR_ENGINE_RESOLUTION_FAILED: {
+    meaning: 'A conflict resolution could not be carried out: a record is gone, the chosen value cannot be converted, or the write failed.',
+    action: 'Read the message; take the other side or give a value in the left system\'s representation, then resolve again. The conflict stays open.',
+  },
 });

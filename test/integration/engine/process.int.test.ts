@@ -167,3 +167,43 @@ describeEachDialect('processing work items', (getStore) => {
     expect(f.right.all('members').map((m) => m.fields)).toEqual([{ email_address: 'w@x.io', org: 'ORG-9' }]);
   });
 });
+
+describeEachDialect('manual conflict resolution', (getStore) => {
+  it('take right: the choice is written to the left, journaled, audited as a manual resolution, and the conflict closes', async () => {
+    const f = createFixture(getStore, { mapping: mappingWith('manual') });
+    const l = f.left.put('contacts', { email: 'm@x.io', score: 1 });
+    await syncPair(f.deps);
+    const r = f.right.all('members')[0]!;
+    f.left.edit('contacts', l.id, { score: 5 });
+    f.right.edit('members', r.id, { points: 7 });
+    await syncPair(f.deps);
+    const [conflict] = await f.deps.store.listConflicts({ pair: f.pair, state: 'open' });
+    const { resolveConflict } = await import('../../../src/engine/conflicts/resolve-conflict.js');
+    const res = await resolveConflict(f.deps, conflict!.id, { take: 'right' });
+    expect(res).toMatchObject({ ok: true, value: 7, writes: 1 });
+    expect(f.left.record('contacts', l.id)?.fields.score).toBe(7);
+    expect((await f.deps.store.getConflict(conflict!.id))).toMatchObject({ state: 'resolved', resolution: 'manual: take right' });
+    const audit = await f.deps.store.listAudit({ pair: f.pair, field: 'score' });
+    expect(audit.at(-1)).toMatchObject({ reason: 'manual-resolution', old: 5, new: 7 });
+    // Agreed now: the next sync writes nothing and opens nothing.
+    const again = await syncPair(f.deps);
+    expect(again.writes).toEqual({ left: 0, right: 0 });
+    expect(await f.deps.store.listConflicts({ pair: f.pair, state: 'open' })).toHaveLength(0);
+    expect(await resolveConflict(f.deps, conflict!.id, { take: 'left' })).toMatchObject({ ok: false, code: 'CONCORD_ERR_ENGINE_CONFLICT_NOT_OPEN' });
+  });
+
+  it('take a value of the operator: both sides receive it', async () => {
+    const f = createFixture(getStore, { mapping: mappingWith('manual') });
+    const l = f.left.put('contacts', { email: 'v@x.io', score: 1 });
+    await syncPair(f.deps);
+    const r = f.right.all('members')[0]!;
+    f.left.edit('contacts', l.id, { score: 5 });
+    f.right.edit('members', r.id, { points: 7 });
+    await syncPair(f.deps);
+    const [conflict] = await f.deps.store.listConflicts({ pair: f.pair, state: 'open' });
+    const { resolveConflict } = await import('../../../src/engine/conflicts/resolve-conflict.js');
+    expect(await resolveConflict(f.deps, conflict!.id, { take: 'value', value: 6 })).toMatchObject({ ok: true, writes: 2 });
+    expect(f.left.record('contacts', l.id)?.fields.score).toBe(6);
+    expect(f.right.record('members', r.id)?.fields.points).toBe(6);
+  });
+});
