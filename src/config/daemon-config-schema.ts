@@ -28,25 +28,28 @@ const rateLimit = z.strictObject({
 
 export const systemConfigSchema = z.strictObject({
   /** The connector kind (`hubspot`, `mailchimp`, ...). Default is the system's own name. */
-  connector: z.string().regex(systemIdPattern, 'a connector id: lowercase letters and digits, no separators').optional(),
+  connector: z.string().regex(systemIdPattern, 'a connector id: lowercase letters and digits, no separators').optional()
+    .describe('The connector kind (hubspot, mailchimp, ...). Default is the system id.'),
   /** A disabled system needs no credentials; pairs that use it are loaded but do not run. Default is true. */
-  enabled: z.boolean().default(true),
+  enabled: z.boolean().default(true).describe('false keeps the system off: no credentials needed, its pairs do not run. Default is true.'),
   /** The API base URL: https, except for a local emulator. */
-  base_url: z.url({ protocol: /^https?$/, error: 'an http(s) URL such as https://api.hubapi.com' }),
+  base_url: z.url({ protocol: /^https?$/, error: 'an http(s) URL such as https://api.hubapi.com' })
+    .describe('API base URL: https, except for a local emulator.'),
   /** Marks a local emulator: the only case where http:// and loopback addresses are allowed. Default is false. */
-  emulator: z.boolean().default(false),
+  emulator: z.boolean().default(false).describe('true only for a local emulator: then http:// on 127.0.0.1, ::1 or localhost is allowed. Default is false.'),
   /** Connector-specific credentials (api_key, client_id, client_secret, refresh_token, ...); each may be given as <key>_file. */
-  credentials: z.record(z.string().min(1), z.string()).default({}),
+  credentials: z.record(z.string().min(1), z.string()).default({})
+    .describe('Connector credentials (access_token, api_key, client_id, client_secret, refresh_token); each may be <key>_file.'),
   /** The secret webhooks are signed with. May be given as webhook_secret_file. */
-  webhook_secret: secret.optional(),
-  webhook_secret_file: z.string().min(1).optional(),
-  rate_limit: rateLimit.optional(),
+  webhook_secret: secret.optional().describe('The secret webhooks are signed with (or carry, for Mailchimp).'),
+  webhook_secret_file: z.string().min(1).optional().describe('File holding webhook_secret; wins over webhook_secret.'),
+  rate_limit: rateLimit.optional().describe('Overrides of the connector\'s published rate limit for this account.'),
 });
 
 export const daemonConfigSchema = z.strictObject({
   database: z.strictObject({
     /** Default is ./data/concord.db (SQLite), relative to the working directory. */
-    url: databaseUrl.default('./data/concord.db'),
+    url: databaseUrl.default('./data/concord.db').describe('SQLite file path (default ./data/concord.db), sqlite: URL, or postgres:// URL.'),
     url_file: z.string().min(1).optional(),
   }).default({ url: './data/concord.db' }),
   http: z.strictObject({
@@ -54,7 +57,8 @@ export const daemonConfigSchema = z.strictObject({
     host: z.string().min(1).default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(8787),
     /** Bearer token for admin endpoints; required by the daemon when host is not loopback. */
-    admin_token: z.string().min(16, 'at least 16 characters').optional(),
+    admin_token: z.string().min(16, 'at least 16 characters').optional()
+      .describe('Bearer token for admin endpoints; required when host is not loopback.'),
     admin_token_file: z.string().min(1).optional(),
   }).default({ host: '127.0.0.1', port: 8787 }),
   redis: z.strictObject({
@@ -63,7 +67,7 @@ export const daemonConfigSchema = z.strictObject({
   }).optional(),
   systems: z.record(z.string().regex(systemIdPattern, 'a system id: lowercase letters and digits, no separators'), systemConfigSchema),
   /** Directory of mapping files. Default is ./mappings, relative to the working directory. */
-  mappings: z.string().min(1).default('./mappings'),
+  mappings: z.string().min(1).default('./mappings').describe('Directory of mapping files. Default is ./mappings.'),
   logging: z.strictObject({
     level: z.enum(logLevels).default('info'),
   }).default({ level: 'info' }),

@@ -89,7 +89,7 @@ const expected: Record<string, string[]> = {
     "hubspot-mailchimp.contacts.yaml:1:17  CONCORD_ERR_MAPPING_INVALID_VALUE  schema_version: expected 1, found 2",
   ],
   'transform-two-keys': [
-    "hubspot-mailchimp.contacts.yaml:8:58  CONCORD_ERR_MAPPING_INVALID_VALUE  fields[1].transform: a map (keys: map, number) is not valid: expected a transform with exactly one key: map, number, date, lookup or jsonata",
+    "hubspot-mailchimp.contacts.yaml:8:58  CONCORD_ERR_MAPPING_INVALID_VALUE  fields[1].transform: a map (keys: map, number) is not valid: expected a transform with exactly one key: map, number, date, lookup, jsonata or phone_e164",
   ],
   'two-owners': [
     "hubspot-mailchimp.vip.yaml:7:35  CONCORD_ERR_MAPPING_CONFLICTING_WRITERS  fields[0].right: mailchimp members field \"merge_fields.FNAME\" is also written by pair \"crm-marketing-contacts\" (hubspot-mailchimp.contacts.yaml:7:31) (2 of them say owner: true; exactly one may): two pairs writing one field overwrite each other; make one of them read-only for it (direction), or mark exactly one owner: true",
