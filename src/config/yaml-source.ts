@@ -39,8 +39,12 @@ export function parseYamlSource(file: string, text: string, area: ProblemArea): 
   });
   const source: YamlSource = { file, text, doc, lines, area };
   const problems: Problem[] = [];
+  // One syntax error often sets off more on the same line (a tab, then what the tab broke); the first says it.
+  const linesWithError = new Set<number>();
   for (const error of doc.errors) {
-    problems.push(problemAt(source, syntaxErrorOffset(text, error.code, error.pos[0]), 'YAML_SYNTAX', syntaxMessage(error.code, error.message)));
+    const problem = problemAt(source, syntaxErrorOffset(text, error.code, error.pos[0]), 'YAML_SYNTAX', syntaxMessage(error.code, error.message));
+    if (!linesWithError.has(problem.line)) problems.push(problem);
+    linesWithError.add(problem.line);
   }
   const unsafePairs: Array<{ parent: YAMLMap; pair: Pair }> = [];
   visit(doc, {
@@ -78,6 +82,7 @@ function syntaxErrorOffset(text: string, code: string, offset: number): number {
 function syntaxMessage(code: string, message: string): string {
   if (code === 'DUPLICATE_KEY') return 'duplicate key: a key may appear only once in a map';
   if (code === 'MULTIPLE_DOCS') return 'the file holds several YAML documents (---); one document per file is allowed';
+  if (/tabs are not allowed/i.test(message)) return 'a tab is used for indentation: YAML indents with spaces only';
   if (code === 'MISSING_CHAR' && /quote/.test(message)) return 'this quoted string is never closed: add the closing quote';
   return `YAML syntax: ${message.replace(/ at line \d+, column \d+.*$/s, '').trim()}`;
 }

@@ -88,6 +88,13 @@ const expected: Record<string, string[]> = {
   'schema-version': [
     "hubspot-mailchimp.contacts.yaml:1:17  CONCORD_ERR_MAPPING_INVALID_VALUE  schema_version: expected 1, found 2",
   ],
+  'tab-indent': [
+    "hubspot-mailchimp.contacts.yaml:5:1  CONCORD_ERR_MAPPING_YAML_SYNTAX  a tab is used for indentation: YAML indents with spaces only",
+    "hubspot-mailchimp.contacts.yaml:6:1  CONCORD_ERR_MAPPING_YAML_SYNTAX  a tab is used for indentation: YAML indents with spaces only",
+  ],
+  'two-documents': [
+    "hubspot-mailchimp.contacts.yaml:8:1  CONCORD_ERR_MAPPING_YAML_SYNTAX  the file holds several YAML documents (---); one document per file is allowed",
+  ],
   'transform-two-keys': [
     "hubspot-mailchimp.contacts.yaml:8:58  CONCORD_ERR_MAPPING_INVALID_VALUE  fields[1].transform: a map (keys: map, number) is not valid: expected a transform with exactly one key: map, number, date, lookup, jsonata or phone_e164",
   ],
