@@ -4,4 +4,5 @@ import type { Command } from 'commander';
 export const commandModules: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import('./validate.js'),
   () => import('./schema.js'),
+  () => import('./emulate.js'),
 ];
