@@ -26,4 +26,8 @@ export const engineErrors = defineErrors({
     meaning: 'A conflict resolution could not be carried out: a record is gone, the chosen value cannot be converted, or the write failed.',
     action: 'Read the message; take the other side or give a value in the left system\'s representation, then resolve again. The conflict stays open.',
   },
+  CONCORD_ERR_ENGINE_PLAN_INVALID: {
+    meaning: 'The file given to `concord apply` is not a plan written by `concord plan --out`, or it is for another pair.',
+    action: 'Write a fresh plan with `concord plan --pair <pair> --out plan.json` and apply that file unchanged.',
+  },
 });
