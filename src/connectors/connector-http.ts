@@ -6,7 +6,7 @@ import type { HttpClient } from './http/http-types.js';
 import type { RateLimitObservation } from './http/rate-limit-headers.js';
 import type { TokenStore } from './http/token-store.js';
 import type { Resolver } from './http/url-guard.js';
-import type { ConnectorSettings } from './contract.js';
+import type { ConnectorLimits, ConnectorSettings } from './contract.js';
 import type { ConnectorFacts } from './connector-facts.js';
 
 /** What the runtime hands a connector to build its HTTP client. */
@@ -50,9 +50,22 @@ export function createConnectorHttpClient(facts: ConnectorFacts, settings: Conne
     emulator: settings.emulator,
     auth: chooseAuth(facts, settings, deps, baseUrl),
     rateLimitHeaders: facts.limits.headers,
+    defaultRetryAfterMs: facts.limits.retryAfterDefaultMs,
     ...(facts.limits.requestTimeoutMs ? { timeoutMs: facts.limits.requestTimeoutMs } : {}),
     ...(deps.clock ? { clock: deps.clock } : {}),
     ...(deps.onRateLimit ? { onRateLimit: deps.onRateLimit } : {}),
     ...(deps.resolve ? { resolve: deps.resolve } : {}),
   });
+}
+
+/** The limits a connector declares to the runtime, from its facts. */
+export function connectorLimits(facts: ConnectorFacts): ConnectorLimits {
+  const l = facts.limits;
+  return {
+    ...(l.requests ? { requests: { ...l.requests } } : {}),
+    ...(l.daily ? { daily: l.daily } : {}),
+    ...(l.maxConcurrent ? { maxConcurrent: l.maxConcurrent } : {}),
+    ...(l.search ? { groups: { search: { ...l.search } } } : {}),
+    retryAfterDefaultMs: l.retryAfterDefaultMs,
+  };
 }

@@ -71,6 +71,20 @@ export interface ConnectorCapabilities {
   deltaWrites?: boolean;
 }
 
+/** A provider's published limits, for the runtime's limiter. Each absent field means "not published". */
+export interface ConnectorLimits {
+  /** Requests per rolling window for the account. */
+  requests?: { count: number; perMs: number };
+  /** Requests per day for the account. */
+  daily?: number;
+  /** Requests in flight at once (Mailchimp: 10 connections). */
+  maxConcurrent?: number;
+  /** Extra limits for calls tagged with `HttpRequest.limitGroup`. */
+  groups?: Record<string, { count: number; perMs: number }>;
+  /** Wait after a 429 that carries no Retry-After. */
+  retryAfterDefaultMs: number;
+}
+
 export interface ConnectorContext {
   log: Logger;
   signal: AbortSignal;
@@ -148,6 +162,8 @@ export interface Connector {
   readonly system: SystemId;
   readonly capabilities: ConnectorCapabilities;
   readonly objects: Record<ObjectName, ObjectSpec>;
+  /** Published limits from the connector's facts. Default: none declared, the runtime's own defaults apply. */
+  readonly limits?: ConnectorLimits;
   verifyConnection(ctx: ConnectorContext): Promise<VerifyResult>;
   /** Records modified since `cursor` (null: from the beginning), page by page. */
   listChanged(object: ObjectName, cursor: Cursor | null, ctx: ConnectorContext): AsyncIterable<ChangePage>;

@@ -16,6 +16,8 @@ export interface HttpClientOptions {
   auth?: AuthStrategy;
   /** Header names of the provider's limits (connector facts). Default is none: only Retry-After is read. */
   rateLimitHeaders?: RateLimitHeaderNames;
+  /** Wait reported for a 429 that carries no Retry-After (from the connector's facts). Default is none. */
+  defaultRetryAfterMs?: number;
   /** Called with every observation, so the runtime's limiter can correct its budget. */
   onRateLimit?: (observation: RateLimitObservation, status: number) => void;
   /** Default is the system clock. */
@@ -90,7 +92,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const resHeaders: Record<string, string> = {};
     res.headers.forEach((v, k) => { resHeaders[k] = v; });
     const out: HttpResponse<T> = { status: res.status, headers: resHeaders, body: parseBody(text, resHeaders['content-type']) as T, text };
-    const observation = parseRateLimit(resHeaders, options.rateLimitHeaders ?? {}, clock.now());
+    let observation = parseRateLimit(resHeaders, options.rateLimitHeaders ?? {}, clock.now());
+    if (res.status === 429 && observation?.retryAfterMs === undefined && options.defaultRetryAfterMs !== undefined) {
+      observation = { ...observation, retryAfterMs: options.defaultRetryAfterMs };
+    }
     if (observation) {
       out.rateLimit = observation;
       options.onRateLimit?.(observation, res.status);

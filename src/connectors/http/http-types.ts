@@ -17,6 +17,11 @@ export interface HttpRequest {
   timeoutMs?: number;
   /** Scheduling priority for the rate limiter: 0 live changes, 1 catch-up, 2 backfill and reconcile. Default is 1. */
   priority?: 0 | 1 | 2;
+  /**
+   * A provider limit this call counts against besides the account budget, named in the connector's
+   * `limits.groups` (HubSpot search: 4 requests/s). Default is none.
+   */
+  limitGroup?: string;
   signal?: AbortSignal;
 }
 

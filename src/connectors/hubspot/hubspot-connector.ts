@@ -2,10 +2,10 @@ import { ConcordError } from '../../shared/errors/index.js';
 import { asRemoteId, type RemoteId } from '../../shared/ids.js';
 import { classifyResponse } from '../http/classify-response.js';
 import { assertOk, parseBodyAs, providerMessage } from '../http/response-checks.js';
-import { createConnectorHttpClient } from '../connector-http.js';
+import { connectorLimits, createConnectorHttpClient } from '../connector-http.js';
 import { chunk, objectPath, objectSpecs } from '../object-paths.js';
 import type { Connector, ConnectorContext, ConnectorSettings, RemoteRecord } from '../contract.js';
-import { batchResponseSchema, hubspotFacts, propertiesOf, toRemoteRecord } from './hubspot-objects.js';
+import { batchResponseSchema, hubspotFacts, propertiesOf, searchResponseSchema, toRemoteRecord } from './hubspot-objects.js';
 import { findHubspot, listChangedHubspot } from './hubspot-search.js';
 import { hubspotWebhook } from './hubspot-webhook.js';
 import { writeHubspot } from './hubspot-write.js';
@@ -34,6 +34,21 @@ async function getHubspot(object: string, ids: RemoteId[], ctx: ConnectorContext
   return out;
 }
 
+/** Every live id, through the list endpoint (not search: it has no 10,000-result window). */
+async function* listIdsHubspot(object: string, ctx: ConnectorContext): AsyncIterable<RemoteId[]> {
+  const where = `system hubspot: GET ${object}`;
+  let after: string | undefined;
+  do {
+    const res = await ctx.http.request({
+      method: 'GET', url: objectPath(hubspotFacts, object, ctx.params), priority: 2, signal: ctx.signal,
+      query: { limit: hubspotFacts.batch.read, properties: 'hs_object_id', archived: false, after },
+    });
+    const page = parseBodyAs(searchResponseSchema, assertOk(res, where), where);
+    yield page.results.map((r) => asRemoteId(r.id));
+    after = page.results.length > 0 ? page.paging?.next?.after : undefined;
+  } while (after !== undefined);
+}
+
 export function createHubspotConnector(settings: ConnectorSettings): Connector {
   const baseUrl = settings.baseUrl || hubspotFacts.baseUrl;
   const objects = objectSpecs(hubspotFacts);
@@ -53,6 +68,7 @@ export function createHubspotConnector(settings: ConnectorSettings): Connector {
       delete: 'archive',
     },
     objects,
+    limits: connectorLimits(hubspotFacts),
     webhook: hubspotWebhook,
     createHttpClient: (deps) => createConnectorHttpClient(hubspotFacts, settings, baseUrl, deps),
 
@@ -67,6 +83,7 @@ export function createHubspotConnector(settings: ConnectorSettings): Connector {
     listChanged: (object, cursor, ctx) => listChangedHubspot(object, cursor, ctx),
     get: getHubspot,
     find: findHubspot,
+    listIds: listIdsHubspot,
 
     async write(object, ops, ctx) {
       if (ops.length > hubspotFacts.batch.write) {

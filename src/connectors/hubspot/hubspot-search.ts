@@ -15,7 +15,7 @@ interface SearchBody {
 
 async function search(object: string, body: SearchBody, ctx: ConnectorContext, priority: 0 | 1 | 2) {
   const where = `system hubspot: POST ${object}/search`;
-  const res = await ctx.http.request({ method: 'POST', url: `${objectPath(hubspotFacts, object, ctx.params)}/search`, json: body, priority, signal: ctx.signal });
+  const res = await ctx.http.request({ method: 'POST', url: `${objectPath(hubspotFacts, object, ctx.params)}/search`, json: body, priority, limitGroup: 'search', signal: ctx.signal });
   return parseBodyAs(searchResponseSchema, assertOk(res, where), where);
 }
 

@@ -1,9 +1,10 @@
 import PQueue from 'p-queue';
+import { z } from 'zod';
 import { ConcordError } from '../../shared/errors/index.js';
-import { asCursor, type Cursor, type RemoteId } from '../../shared/ids.js';
+import { asCursor, asRemoteId, type Cursor, type RemoteId } from '../../shared/ids.js';
 import { classifyResponse } from '../http/classify-response.js';
 import { assertOk, parseBodyAs, providerMessage } from '../http/response-checks.js';
-import { createConnectorHttpClient } from '../connector-http.js';
+import { connectorLimits, createConnectorHttpClient } from '../connector-http.js';
 import { objectFacts, objectPath, objectSpecs } from '../object-paths.js';
 import type { ChangePage, Connector, ConnectorContext, ConnectorSettings, RemoteRecord } from '../contract.js';
 import { mailchimpBaseUrl, mailchimpFacts, memberListSchema, memberSchema, subscriberHash, toMailchimpTime, toRemoteRecord } from './mailchimp-objects.js';
@@ -64,6 +65,21 @@ async function getMailchimp(object: string, ids: RemoteId[], ctx: ConnectorConte
   return out;
 }
 
+const idPageSchema = z.object({ members: z.array(z.object({ id: z.string() }).loose()), total_items: z.number().optional() }).loose();
+
+/** Every member id of the list, asking only for ids (`fields=members.id,total_items`). */
+async function* listIdsMailchimp(object: string, ctx: ConnectorContext): AsyncIterable<RemoteId[]> {
+  const path = objectPath(mailchimpFacts, object, ctx.params);
+  const count = mailchimpFacts.pagination.maxPageSize;
+  for (let offset = 0; ; offset += count) {
+    const where = `system mailchimp: GET ${path}`;
+    const res = await ctx.http.request({ method: 'GET', url: path, priority: 2, signal: ctx.signal, query: { fields: 'members.id,total_items', count, offset } });
+    const page = parseBodyAs(idPageSchema, assertOk(res, where), where);
+    yield page.members.map((m) => asRemoteId(m.id));
+    if (page.members.length < count || (page.total_items !== undefined && offset + count >= page.total_items)) return;
+  }
+}
+
 export function createMailchimpConnector(settings: ConnectorSettings): Connector {
   const baseUrl = mailchimpBaseUrl(settings);
   return {
@@ -81,6 +97,7 @@ export function createMailchimpConnector(settings: ConnectorSettings): Connector
       delete: 'archive',
     },
     objects: objectSpecs(mailchimpFacts),
+    limits: connectorLimits(mailchimpFacts),
     webhook: mailchimpWebhook,
     createHttpClient: (deps) => createConnectorHttpClient(mailchimpFacts, settings, baseUrl, deps),
 
@@ -92,6 +109,7 @@ export function createMailchimpConnector(settings: ConnectorSettings): Connector
 
     listChanged: listChangedMailchimp,
     get: getMailchimp,
+    listIds: listIdsMailchimp,
 
     async find(object, field, values, ctx) {
       const o = objectFacts(mailchimpFacts, object);

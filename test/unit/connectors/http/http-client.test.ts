@@ -76,6 +76,12 @@ describe('shared HTTP client on a loopback server', () => {
     expect(res.rateLimit).toEqual({ limit: 100, remaining: 0, windowMs: 10000, retryAfterMs: 3000 });
     expect(seen).toEqual([res.rateLimit]);
   });
+
+  it('reports the declared default wait for a 429 without Retry-After', async () => {
+    const s = await serve(() => ({ status: 429, json: { message: 'slow down' } }));
+    const http = createHttpClient({ system: 'x', baseUrl: s.url, emulator: true, defaultRetryAfterMs: 10_000 });
+    expect((await http.request({ method: 'GET', url: '/' })).rateLimit).toEqual({ retryAfterMs: 10_000 });
+  });
 });
 
 describe('OAuth2 through the shared client', () => {

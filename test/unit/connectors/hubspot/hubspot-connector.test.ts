@@ -138,6 +138,16 @@ describe('HubSpot write', () => {
   });
 });
 
+describe('HubSpot listIds', () => {
+  it('lists every live id through the list endpoint, 100 at a time', async () => {
+    const made = Array.from({ length: 250 }, (_, i) => server.add('companies', { properties: { name: `C${i}` }, modifiedMs: T0 }));
+    const pages: string[][] = [];
+    for await (const ids of connector.listIds!('companies', ctx)) pages.push(ids);
+    expect(pages.map((p) => p.length)).toEqual([100, 100, 50]);
+    expect(pages.flat().sort()).toEqual(made.map((r) => r.id).sort());
+  });
+});
+
 describe('HubSpot connection check', () => {
   it('reports a working token and a rejected one', async () => {
     expect(await connector.verifyConnection(ctx)).toMatchObject({ ok: true });

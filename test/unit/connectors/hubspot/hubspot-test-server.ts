@@ -27,7 +27,13 @@ export async function startHubspotTestServer() {
     const type = m[1]!;
     const store = objects.get(type)!;
     const body = req.json as Record<string, any>;
-    if (!m[2]) return { json: { results: [...store.values()].slice(0, 1).map((r) => envelope(type, r)) } };
+    if (!m[2]) {
+      const limit = Math.min(Number(req.url.searchParams.get('limit') ?? 10), 100);
+      const after = Number(req.url.searchParams.get('after') ?? 0);
+      const rows = [...store.values()];
+      const next = after + limit < rows.length ? { paging: { next: { after: String(after + limit) } } } : {};
+      return { json: { results: rows.slice(after, after + limit).map((r) => envelope(type, r)), ...next } };
+    }
     if (m[2] === 'search') {
       const limit = Math.min(body.limit ?? 10, 200);
       const after = Number(body.after ?? 0);

@@ -62,6 +62,16 @@ describe('Mailchimp listChanged', () => {
   });
 });
 
+describe('Mailchimp listIds', () => {
+  it('lists every member id, 1000 at a time', async () => {
+    for (let i = 0; i < 1_500; i++) server.add({ email_address: `i${i}@example.com` });
+    const pages: string[][] = [];
+    for await (const ids of connector.listIds!('members', ctx)) pages.push(ids);
+    expect(pages.map((p) => p.length)).toEqual([1000, 500]);
+    expect(new Set(pages.flat())).toEqual(new Set([...server.members.keys()]));
+  });
+});
+
 describe('Mailchimp get and find', () => {
   it('reads members by hash, reports unknown ones as deleted, and finds by email in any case', async () => {
     server.add({ email_address: 'ann@example.com', tags: ['vip', 'a'] });
