@@ -4,5 +4,6 @@ import type { Command } from 'commander';
 export const commandModules: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import('./validate.js'),
   () => import('./schema.js'),
+  () => import('./db.js'),
   () => import('./emulate.js'),
 ];
