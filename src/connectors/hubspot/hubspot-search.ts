@@ -1,7 +1,8 @@
 import { ConcordError } from '../../shared/errors/index.js';
 import { asCursor, type Cursor } from '../../shared/ids.js';
 import { assertOk, parseBodyAs } from '../http/response-checks.js';
-import { chunk, objectFacts, objectPath } from '../object-paths.js';
+import { chunk } from '../chunk.js';
+import { objectFacts, objectPath } from '../object-paths.js';
 import type { ChangePage, ConnectorContext, RemoteRecord } from '../contract.js';
 import { hubspotFacts, modifiedMs, propertiesOf, searchResponseSchema, toRemoteRecord, type HubspotRecord } from './hubspot-objects.js';
 
