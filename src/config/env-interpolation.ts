@@ -1,7 +1,8 @@
 /**
  * `${VAR}` and `${VAR:-default}` in YAML string values, resolved from a given environment (never read
  * from process.env here, so tests and hot reload pass their own). `$${` writes a literal `${`.
- * An unset variable without a default is a problem at the exact column where it is used.
+ * An unset variable without a default is a problem at the exact column where it is used. A variable set
+ * to the empty string counts as unset: an empty secret or URL is never what an admin meant.
  */
 import { isScalar, visit, type Scalar } from 'yaml';
 import type { Problem } from './problems.js';
