@@ -1,17 +1,19 @@
 /**
- * The public HTTP server: webhooks and health, nothing else. Admin endpoints (metrics, the admin API)
- * live on a separate server (`admin-server.ts`) that binds to loopback by default, so exposing
- * webhooks to the internet never exposes them.
+ * The HTTP server: webhooks and health, open to providers and probes, plus — when `admin` is given —
+ * the admin endpoints, which need the bearer token unless the server is on loopback (`admin-server.ts`).
  */
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { registerHealthRoutes, type HealthRoutesOptions } from './health-routes.js';
 import { keepRawBodies } from './raw-body.js';
 import { registerWebhookRoutes, type WebhookRoutesOptions } from './webhook-routes.js';
+import { registerAdminRoutes, type AdminRoutesOptions } from './admin-server.js';
 import { runtimeEvents } from '../metrics.js';
 
 export interface PublicServerOptions extends WebhookRoutesOptions, HealthRoutesOptions {
   /** Largest request body accepted, in bytes; larger ones get 413 and are never read. Default is 1 MiB. */
   bodyLimit?: number;
+  /** Admin routes on this server (host it will listen on, token). Default is none: run `createAdminServer` apart. */
+  admin?: Omit<AdminRoutesOptions, 'metrics'>;
 }
 
 export function createPublicServer(options: PublicServerOptions): FastifyInstance {
@@ -33,5 +35,6 @@ export function createPublicServer(options: PublicServerOptions): FastifyInstanc
   });
   registerHealthRoutes(app, options);
   registerWebhookRoutes(app, options);
+  if (options.admin) registerAdminRoutes(app, { ...options.admin, metrics: options.metrics });
   return app;
 }

@@ -3,8 +3,8 @@ import { defineErrors } from './error.js';
 /** Error codes of the runtime area. Keep the README's error table in step (a test checks it). */
 export const runtimeErrors = defineErrors({
   CONCORD_ERR_RUNTIME_ADMIN_TOKEN_MISSING: {
-    meaning: 'The admin HTTP endpoints (/metrics and the admin API) were configured to listen on a non-loopback address without a bearer token.',
-    action: 'Set an admin token (server.admin.token_file or CONCORD_ADMIN_TOKEN), or bind the admin endpoints to 127.0.0.1 / ::1.',
+    meaning: 'The HTTP server was configured to listen on a non-loopback address without a bearer token for its admin endpoints (/metrics and the admin API).',
+    action: 'Set http.admin_token (or http.admin_token_file), or set http.host to 127.0.0.1 or ::1.',
   },
   CONCORD_ERR_RUNTIME_RATE_LIMIT_INVALID: {
     meaning: "A provider account's rate limit settings are out of range (budget, interval, headroom or concurrency).",
