@@ -56,6 +56,8 @@ export interface DeliveryRecord {
 
 export interface WebhookQueue {
   enqueue(job: DeliveryJob): void;
+  /** Runs `fn` on a later turn; the queue counts as busy until then (used to batch events of one turn). */
+  defer(fn: () => void): void;
   setChaos(chaos: WebhookChaos): void;
   chaos(): WebhookChaos;
   deliveries(): DeliveryRecord[];
@@ -80,11 +82,12 @@ export function createWebhookQueue(options: {
   const timers = new Set<NodeJS.Timeout>();
   let sending = false;
   let scheduled = false;
+  let deferred = 0;
   let closed = false;
   let nextId = 1;
   let waiters: Array<() => void> = [];
 
-  const busy = (): boolean => sending || scheduled || ready.length > 0 || timers.size > 0;
+  const busy = (): boolean => sending || scheduled || deferred > 0 || ready.length > 0 || timers.size > 0;
   const settle = (): void => {
     if (busy()) return;
     const w = waiters;
@@ -177,6 +180,14 @@ export function createWebhookQueue(options: {
       add(job, false);
       if (random.chance(chaos.duplicateRate)) add(job, true);
       schedulePump();
+    },
+    defer(fn) {
+      deferred += 1;
+      setImmediate(() => {
+        deferred -= 1;
+        if (!closed) fn();
+        settle();
+      });
     },
     setChaos: (c) => { chaos = { ...c }; },
     chaos: () => ({ ...chaos }),

@@ -137,7 +137,7 @@ export function createHubSpotWebhookSender(deps: {
       }
       if (pending.length > 0 && !flushScheduled) {
         flushScheduled = true;
-        setImmediate(flush);
+        deps.queue.defer(flush);
       }
     },
   };

@@ -202,7 +202,7 @@ describe('HubSpot emulator: batches', () => {
 describe('HubSpot emulator: auth and limits', () => {
   it('answers 401 with the documented body for a missing or unknown token', async () => {
     const { call } = await start();
-    for (const headers of [{}, { authorization: 'Bearer nope' }]) {
+    for (const headers of [{}, { authorization: 'Bearer nope' }] as Array<Record<string, string>>) {
       const r = await call('GET', '/crm/v3/objects/contacts', undefined, headers);
       expect(r.status).toBe(401);
       expect(r.body).toMatchObject({ status: 'error', category: 'INVALID_AUTHENTICATION', correlationId: expect.any(String) });
