@@ -67,5 +67,6 @@ export function connectorLimits(facts: ConnectorFacts): ConnectorLimits {
     ...(l.maxConcurrent ? { maxConcurrent: l.maxConcurrent } : {}),
     ...(l.search ? { groups: { search: { ...l.search } } } : {}),
     retryAfterDefaultMs: l.retryAfterDefaultMs,
+    headers: { ...l.headers },
   };
 }

@@ -6,6 +6,7 @@ import type { Logger } from '../shared/logger.js';
 import type { Clock } from '../shared/clock.js';
 import type { Cursor, RemoteId, SystemId } from '../shared/ids.js';
 import type { HttpClient } from './http/http-types.js';
+import type { RateLimitHeaderNames } from './http/rate-limit-headers.js';
 import type { ConnectorHttpDeps } from './connector-http.js';
 
 export type ObjectName = string;
@@ -83,6 +84,8 @@ export interface ConnectorLimits {
   groups?: Record<string, { count: number; perMs: number }>;
   /** Wait after a 429 that carries no Retry-After. */
   retryAfterDefaultMs: number;
+  /** Names of the headers that report limits. The shared client already parses them into `HttpResponse.rateLimit`. */
+  headers?: RateLimitHeaderNames;
 }
 
 export interface ConnectorContext {
