@@ -11,15 +11,15 @@ export const configErrors = defineErrors({
     action: 'Fix the YAML at the reported line and column; a key may appear once per map and the file holds one document.',
   },
   CONCORD_ERR_CONFIG_YAML_TAG: {
-    meaning: 'The daemon config uses a YAML tag (such as !!binary or !custom); only plain YAML values are read.',
+    meaning: 'The daemon config uses a YAML tag (such as `!!binary` or `!custom`); only plain YAML values are read.',
     action: 'Remove the tag and write the value as a plain string, number, boolean, list or map.',
   },
   CONCORD_ERR_CONFIG_YAML_ALIASES: {
-    meaning: 'The daemon config expands YAML aliases (*name) too many times, as an alias bomb would.',
+    meaning: 'The daemon config expands YAML aliases (`*name`) too many times, as an alias bomb would.',
     action: 'Write the repeated values out, or use far fewer aliases.',
   },
   CONCORD_ERR_CONFIG_FORBIDDEN_KEY: {
-    meaning: 'The daemon config has a key named __proto__, constructor or prototype, which Concord refuses for safety.',
+    meaning: 'The daemon config has a key named `__proto__`, `constructor` or `prototype`, which Concord refuses for safety.',
     action: 'Rename or remove the key.',
   },
   CONCORD_ERR_CONFIG_UNKNOWN_KEY: {
@@ -35,15 +35,15 @@ export const configErrors = defineErrors({
     action: 'Change the value to what the message says is allowed.',
   },
   CONCORD_ERR_CONFIG_ENV_UNSET: {
-    meaning: 'The daemon config refers to an environment variable ${VAR} that is not set.',
-    action: 'Set the variable (e.g. in /etc/concord/concord.env), give a default with ${VAR:-default}, or use <key>_file with a secret file.',
+    meaning: 'The daemon config refers to an environment variable `${VAR}` that is not set.',
+    action: 'Set the variable (e.g. in /etc/concord/concord.env), give a default with `${VAR:-default}`, or use `<key>_file` with a secret file.',
   },
   CONCORD_ERR_CONFIG_SECRET_FILE: {
-    meaning: 'A <key>_file secret file named in the daemon config cannot be read or is empty.',
+    meaning: 'A `<key>_file` secret file named in the daemon config cannot be read or is empty.',
     action: 'Check the path (relative paths start from the working directory) and that the file is readable and not empty.',
   },
   CONCORD_ERR_CONFIG_INSECURE_URL: {
     meaning: 'A system base_url is not https, or a system marked emulator points somewhere other than this machine.',
-    action: 'Use an https:// base_url; only a local emulator (emulator: true) may use http:// and it must be on 127.0.0.1, ::1 or localhost.',
+    action: 'Use an https:// base_url; only a local emulator (`emulator: true`) may use http:// and it must be on 127.0.0.1, ::1 or localhost.',
   },
 });
