@@ -32,14 +32,14 @@ export const connectorErrors = defineErrors({
   },
   CONCORD_ERR_CONNECTOR_CREDENTIALS_MISSING: {
     meaning: 'A credential the connector needs for the chosen auth method is not set.',
-    action: 'Set the named credential for the system (from a *_file or an environment variable).',
+    action: 'Set the named credential for the system (from a `*_file` or an environment variable).',
   },
   CONCORD_ERR_CONNECTOR_AUTH_REFRESH_FAILED: {
     meaning: 'Refreshing an OAuth2 access token failed (revoked or invalid refresh token, wrong client credentials).',
     action: 'Re-authorise the app for the system to obtain a new refresh token, and check the client id and secret.',
   },
   CONCORD_ERR_CONNECTOR_FACTS_INVALID: {
-    meaning: 'A connector facts file (<id>.connector.yaml) does not match the facts schema.',
+    meaning: 'A connector facts file (`<id>.connector.yaml`) does not match the facts schema.',
     action: 'Fix the named key in the connector facts file; the message lists what is allowed.',
   },
   CONCORD_ERR_CONNECTOR_UNKNOWN_KIND: {
@@ -59,8 +59,8 @@ export const connectorErrors = defineErrors({
     action: 'Match on a field the message lists as searchable for that object.',
   },
   CONCORD_ERR_CONNECTOR_BATCH_TOO_LARGE: {
-    meaning: 'More operations or ids were passed in one call than the connector declares it takes.',
-    action: 'This is a bug in the caller: split work by the declared maxWriteBatch and maxReadBatch.',
+    meaning: 'More write operations were passed in one call than the connector declares it takes.',
+    action: 'This is a bug in the caller: split writes by the declared maxWriteBatch.',
   },
   CONCORD_ERR_CONNECTOR_CHANGE_WINDOW_STUCK: {
     meaning: 'More records share one modification instant than the provider search can page through, so polling cannot move on.',
