@@ -14,15 +14,16 @@ import Bottleneck from 'bottleneck';
 import { ConcordError } from '../../shared/errors/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { RuntimeMetrics } from '../metrics.js';
-import type { RateLimitObservation } from './rate-limit-headers.js';
+import type { RateLimitObservation } from '../../connectors/http/rate-limit-headers.js';
 
 /** Scheduling priority: 0 live changes, 1 catch-up, 2 backfill and reconcile (lower goes first). */
 export type CallPriority = 0 | 1 | 2;
 
 export interface RateBudget {
-  /** Calls the provider allows per interval, as published. */
-  requests: number;
-  intervalMs: number;
+  /** Calls the provider allows per interval, as published. Default is none: only the concurrency cap applies (Mailchimp). */
+  requests?: number;
+  /** Length of that interval. Required with `requests`. */
+  intervalMs?: number;
   /** Share of the published budget Concord uses, in (0, 1]. Default is 0.85. */
   headroom?: number;
   /** Calls in flight at most. Default is no cap. */
@@ -52,9 +53,13 @@ export interface AccountLimiter {
   close(): Promise<void>;
 }
 
-export function budgetOf(budget: RateBudget): number {
+/** Calls per interval Concord allows itself, or null when the provider publishes no request rate. */
+export function budgetOf(budget: RateBudget): number | null {
   const headroom = budget.headroom ?? 0.85;
-  const valid = budget.requests > 0 && budget.intervalMs > 0 && headroom > 0 && headroom <= 1 &&
+  const window = budget.requests === undefined && budget.intervalMs === undefined
+    ? true
+    : budget.requests !== undefined && budget.intervalMs !== undefined && budget.requests > 0 && budget.intervalMs > 0;
+  const valid = window && headroom > 0 && headroom <= 1 &&
     (budget.maxConcurrent === undefined || (Number.isInteger(budget.maxConcurrent) && budget.maxConcurrent > 0));
   if (!valid) {
     throw new ConcordError(
@@ -64,16 +69,14 @@ export function budgetOf(budget: RateBudget): number {
       { budget },
     );
   }
-  return Math.max(1, Math.floor(budget.requests * headroom));
+  return budget.requests === undefined ? null : Math.max(1, Math.floor(budget.requests * headroom));
 }
 
 export function createAccountLimiter(options: AccountLimiterOptions): AccountLimiter {
   const reservoir = budgetOf(options.budget);
   const limiter = new Bottleneck({
     id: `concord-limiter:${options.account}`,
-    reservoir,
-    reservoirRefreshAmount: reservoir,
-    reservoirRefreshInterval: options.budget.intervalMs,
+    ...(reservoir !== null ? { reservoir, reservoirRefreshAmount: reservoir, reservoirRefreshInterval: options.budget.intervalMs ?? null } : {}),
     maxConcurrent: options.budget.maxConcurrent ?? null,
     ...(options.connection ? { datastore: 'ioredis', connection: options.connection, clearDatastore: false, timeout: 24 * 3600 * 1000 } : {}),
   });
@@ -103,13 +106,13 @@ export function createAccountLimiter(options: AccountLimiterOptions): AccountLim
       });
     },
     async observe({ remaining, resetAt }) {
-      if (remaining === 0 && resetAt) {
-        heldUntil = Math.max(heldUntil, resetAt.getTime());
+      if (remaining !== undefined && remaining <= 0 && resetAt) {
+        heldUntil = Math.max(heldUntil, Date.parse(resetAt));
         return;
       }
       if (remaining !== undefined) {
         const current = await limiter.currentReservoir();
-        if (current !== null && remaining < current) await limiter.incrementReservoir(remaining - current);
+        if (current !== null && remaining < current) await limiter.incrementReservoir(Math.max(0, remaining) - current);
       }
     },
     holdFor(ms) {

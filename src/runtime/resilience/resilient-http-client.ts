@@ -18,7 +18,7 @@ import { ConcordError } from '../../shared/errors/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { AccountLimiter } from '../rate-limit/account-limiter.js';
-import { parseRateLimitHeaders, parseRetryAfter, type RateLimitHeaderSpec } from '../rate-limit/rate-limit-headers.js';
+import { parseRateLimit, type RateLimitHeaderNames } from '../../connectors/http/rate-limit-headers.js';
 import { runtimeEvents, type RuntimeMetrics } from '../metrics.js';
 import { createBackoff, type BackoffOptions } from './backoff.js';
 
@@ -29,12 +29,12 @@ export interface ResilientHttpOptions {
   clock: Clock;
   log: Logger;
   metrics?: RuntimeMetrics;
-  /** The connector's rate-limit headers. Default is none. */
-  rateLimitHeaders?: RateLimitHeaderSpec;
+  /** The connector's rate-limit header names (`limits.headers` of its facts). Default is none: only Retry-After is read. */
+  rateLimitHeaders?: RateLimitHeaderNames;
   retry?: BackoffOptions & {
     /** Attempts in all, the first included. Default is 5. */
     attempts?: number;
-    /** How long a 429 without Retry-After holds the account. Default is 10 000 ms. */
+    /** How long a 429 without Retry-After holds the account (`limits.retryAfterDefaultMs`). Default is 10 000 ms. */
     default429HoldMs?: number;
   };
   /** Whether a request may be sent twice. Default: GET, PUT, DELETE, or any request with an Idempotency-Key header. */
@@ -73,9 +73,9 @@ export function createResilientHttpClient(inner: HttpClient, options: ResilientH
       throw error;
     }
     metrics?.httpCalls.inc({ system, status: String(response.status) });
-    const now = options.clock.now();
-    if (options.rateLimitHeaders) await options.limiter.observe(parseRateLimitHeaders(response.headers, options.rateLimitHeaders, now));
-    const retryAfterMs = parseRetryAfter(response.headers['retry-after'], now);
+    const observation = parseRateLimit(response.headers, options.rateLimitHeaders ?? {}, options.clock.now());
+    if (observation) await options.limiter.observe(observation);
+    const retryAfterMs = observation?.retryAfterMs;
     if (response.status === 429) {
       options.limiter.holdFor(retryAfterMs ?? hold429);
       throw new RetryableAnswer(response, retryAfterMs ?? hold429, false);

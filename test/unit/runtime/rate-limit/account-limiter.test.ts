@@ -75,7 +75,7 @@ describe('account limiter', () => {
   it('holds calls until the reset time when headers say nothing is left', async () => {
     const l = limiter({ requests: 100, intervalMs: 60_000 });
     const resetAt = new Date(Date.now() + 150);
-    await l.observe({ remaining: 0, resetAt });
+    await l.observe({ remaining: 0, resetAt: resetAt.toISOString() });
     let startedAt = 0;
     await l.schedule(0, async () => { startedAt = Date.now(); });
     expect(startedAt).toBeGreaterThanOrEqual(resetAt.getTime());
