@@ -30,4 +30,8 @@ export const engineErrors = defineErrors({
     meaning: 'The file given to `concord apply` is not a plan written by `concord plan --out`, or it is for another pair.',
     action: 'Write a fresh plan with `concord plan --pair <pair> --out plan.json` and apply that file unchanged.',
   },
+  CONCORD_ERR_ENGINE_EXPLAIN_TARGET: {
+    meaning: 'The value to explain is not written as <system>:<object>/<id>.<field>.',
+    action: 'Write it like hubspot:contacts/123.firstname (the field starts after the first dot that follows the id).',
+  },
 });
