@@ -5,6 +5,8 @@ import { createManualClock } from '../../../../src/shared/clock.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
 import type { ChangePage, Connector, ConnectorContext } from '../../../../src/connectors/contract.js';
 import { startHubspotTestServer } from './hubspot-test-server.js';
+import { startLoopbackServer } from '../loopback-server.js';
+import { createMemoryTokenStore } from '../../../../src/connectors/http/token-store.js';
 
 let server: Awaited<ReturnType<typeof startHubspotTestServer>>;
 let connector: Connector;
@@ -155,6 +157,22 @@ describe('HubSpot connection check', () => {
     const result = await bad.verifyConnection({ ...ctx, http: bad.createHttpClient!({ clock: ctx.clock }) });
     expect(result.ok).toBe(false);
     expect(result.message).toContain('401');
+  });
+  it('authenticates with OAuth2 from the token store, refreshing at HubSpot’s token path before expiry', async () => {
+    const oauth = await startLoopbackServer((r) => {
+      if (r.path === '/oauth/v1/token') return { json: { access_token: 'oauth-new', refresh_token: 'rt-2', expires_in: 1800 } };
+      return r.headers.authorization === 'Bearer oauth-new' ? { json: { results: [] } } : { status: 401, json: { message: 'expired' } };
+    });
+    try {
+      const c = createHubspotConnector({ system: asSystemId('hubspot'), baseUrl: oauth.url, credentials: { clientId: 'id', clientSecret: 'sec' }, emulator: true });
+      const store = createMemoryTokenStore({ hubspot: { accessToken: 'oauth-old', refreshToken: 'rt-1', expiresAt: '2026-03-01T00:04:00Z' } });
+      const http = c.createHttpClient!({ clock: ctx.clock, tokenStore: store });
+      expect(await c.verifyConnection({ ...ctx, http })).toMatchObject({ ok: true });
+      expect(new URLSearchParams(oauth.seen[0]!.body).get('refresh_token')).toBe('rt-1');
+      expect(store.saved.get('hubspot')).toMatchObject({ accessToken: 'oauth-new', refreshToken: 'rt-2', expiresAt: '2026-03-01T00:30:00.000Z' });
+    } finally {
+      await oauth.close();
+    }
   });
   it('needs credentials for one of its auth methods', () => {
     const c = createHubspotConnector({ system: asSystemId('hubspot'), baseUrl: server.url, credentials: {}, emulator: true });

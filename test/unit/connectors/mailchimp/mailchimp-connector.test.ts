@@ -110,6 +110,17 @@ describe('Mailchimp write', () => {
     expect(results[0]).toMatchObject({ ok: true, record: { id: subscriberHash('new@example.com'), fields: { tags: ['lead'] } } });
   });
 
+  it('marks ops rate-limited with the declared default wait when Mailchimp answers 429 without headers', async () => {
+    server.add({ email_address: 'x@example.com' });
+    server.state.rateLimited = true;
+    const results = await connector.write('members', [
+      { kind: 'create', ref: 'c', fields: { email_address: 'n@example.com' }, idempotencyKey: '1' },
+      { kind: 'update', ref: 'u', id: subscriberHash('x@example.com'), fields: { status: 'unsubscribed' }, idempotencyKey: '2' },
+    ], ctx);
+    expect(results.map((r) => (r.ok ? 'ok' : [r.error.kind, r.error.retryAfterMs]))).toEqual([['rate-limited', 5000], ['rate-limited', 5000]]);
+    await expect(collect(connector.listChanged('members', null, ctx))).rejects.toMatchObject({ code: 'CONCORD_ERR_CONNECTOR_HTTP_STATUS', details: { errorClass: 'rate-limited' } });
+  });
+
   it('refuses more than 500 ops in one call, as a bug', async () => {
     const ops = Array.from({ length: 501 }, (_, i) => ({ kind: 'create' as const, ref: `r${i}`, fields: { email_address: `x${i}@e.com` }, idempotencyKey: `k${i}` }));
     await expect(connector.write('members', ops, ctx)).rejects.toMatchObject({ code: 'CONCORD_ERR_CONNECTOR_BATCH_TOO_LARGE' });

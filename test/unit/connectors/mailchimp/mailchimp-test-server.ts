@@ -20,10 +20,13 @@ export async function startMailchimpTestServer(listId = 'a6b5da1054') {
     id: hash(m.email_address), email_address: m.email_address, unique_email_id: hash(m.email_address).slice(0, 10), status: m.status,
     merge_fields: m.merge_fields, tags: m.tags.map((name, i) => ({ id: i + 1, name })), tags_count: m.tags.length, last_changed: m.last_changed, vip: false,
   });
+  const state = { rateLimited: false };
   const auth = `Basic ${Buffer.from('concord:key-us21').toString('base64')}`;
 
   const handle = (req: SeenRequest): Reply => {
     if (req.headers.authorization !== auth) return problem(401, 'API Key Invalid', 'Your API key may be invalid.');
+    // Too many simultaneous connections: 429 without rate-limit headers.
+    if (state.rateLimited) return problem(429, 'Too Many Requests', 'You have exceeded the limit of 10 simultaneous connections.');
     if (req.path === '/3.0/ping') return { json: { health_status: "Everything's Chimpy!" } };
     const m = /^\/3\.0\/lists\/([^/]+)(?:\/members(?:\/([0-9a-f]{32})(\/tags)?)?)?$/.exec(req.path);
     if (!m || m[1] !== listId) return problem(404, 'Resource Not Found', 'The requested resource could not be found.');
@@ -72,7 +75,7 @@ export async function startMailchimpTestServer(listId = 'a6b5da1054') {
   };
 
   const server = await startLoopbackServer(handle);
-  return { ...server, listId, members, hash, add(m: Partial<StoredMember> & { email_address: string }) {
+  return { ...server, listId, members, hash, state, add(m: Partial<StoredMember> & { email_address: string }) {
     const full: StoredMember = { status: 'subscribed', merge_fields: {}, tags: [], last_changed: stamp(), ...m };
     members.set(hash(full.email_address), full);
     return full;
