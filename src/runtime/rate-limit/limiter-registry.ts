@@ -14,6 +14,8 @@ export interface LimiterRegistryOptions {
   metrics?: RuntimeMetrics;
   /** `redis.url` from the daemon config. Default is none: limiters are in-process. */
   redisUrl?: string;
+  /** Prefix of every Redis key the limiters write (several deployments on one Redis). Default is none. */
+  redisKeyPrefix?: string;
 }
 
 export interface LimiterRegistry {
@@ -27,7 +29,10 @@ export interface LimiterRegistry {
 export function createLimiterRegistry(options: LimiterRegistryOptions): LimiterRegistry {
   const limiters = new Map<string, AccountLimiter>();
   const connection = options.redisUrl
-    ? new Bottleneck.IORedisConnection({ Redis, client: new Redis(options.redisUrl, { maxRetriesPerRequest: 2 }) })
+    ? new Bottleneck.IORedisConnection({
+      Redis,
+      client: new Redis(options.redisUrl, { maxRetriesPerRequest: 2, ...(options.redisKeyPrefix ? { keyPrefix: options.redisKeyPrefix } : {}) }),
+    })
     : undefined;
   return {
     forAccount(account, budget) {

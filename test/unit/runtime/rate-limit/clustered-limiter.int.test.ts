@@ -1,42 +1,28 @@
 /**
  * Two limiter registries on one Redis stand for two daemon instances: they must share one budget.
- * Needs Redis on 127.0.0.1:6379 (REDIS_URL to change): in CI a missing Redis fails the run, elsewhere
- * these tests skip with the reason.
+ * Redis comes from test/support/redis.ts (fails in CI when down, skips with the reason elsewhere).
  */
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { createLimiterRegistry, type LimiterRegistry } from '../../../../src/runtime/rate-limit/limiter-registry.js';
 import { systemClock } from '../../../../src/shared/clock.js';
+import { describeWithRedis } from '../../../support/redis.js';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function redisIsUp(): Promise<boolean> {
-  const probe = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
-
-const up = await redisIsUp();
-if (!up && process.env.CI) throw new Error(`Redis is not reachable at ${redisUrl}; CI needs it for the clustered rate-limit tests`);
-if (!up) console.warn(`skipping clustered rate-limit tests: Redis is not reachable at ${redisUrl}`);
-
-describe.skipIf(!up)('clustered limiters (Redis)', () => {
+describeWithRedis('clustered limiters', (getRedis) => {
   const registries: LimiterRegistry[] = [];
   afterAll(async () => { await Promise.all(registries.map((r) => r.close())); });
+  const instance = () => {
+    const { url, prefix } = getRedis();
+    const registry = createLimiterRegistry({ clock: systemClock, redisUrl: url, redisKeyPrefix: prefix });
+    registries.push(registry);
+    return registry;
+  };
 
   it('two instances with the same account share one budget', async () => {
     const account = `test:${randomUUID()}`;
     const budget = { requests: 10, intervalMs: 60_000 };
-    const instanceA = createLimiterRegistry({ clock: systemClock, redisUrl });
-    const instanceB = createLimiterRegistry({ clock: systemClock, redisUrl });
-    registries.push(instanceA, instanceB);
+    const instanceA = instance();
+    const instanceB = instance();
     await Promise.all([instanceA.ready(), instanceB.ready()]);
     const a = instanceA.forAccount(account, budget);
     const b = instanceB.forAccount(account, budget);
@@ -54,13 +40,20 @@ describe.skipIf(!up)('clustered limiters (Redis)', () => {
     expect(ranOnA).toBe(false);
   });
 
-  it('instances with different accounts do not share', async () => {
-    const instanceA = createLimiterRegistry({ clock: systemClock, redisUrl });
-    registries.push(instanceA);
-    const a = instanceA.forAccount(`test:${randomUUID()}`, { requests: 4, intervalMs: 60_000 });
-    const other = instanceA.forAccount(`test:${randomUUID()}`, { requests: 4, intervalMs: 60_000 });
+  it('keeps the budgets of different accounts apart', async () => {
+    const registry = instance();
+    const a = registry.forAccount(`test:${randomUUID()}`, { requests: 4, intervalMs: 60_000 });
+    const other = registry.forAccount(`test:${randomUUID()}`, { requests: 4, intervalMs: 60_000 });
     await a.schedule(0, async () => undefined);
     expect(await a.remaining()).toBe(2);
     expect(await other.remaining()).toBe(3);
+  });
+
+  it('writes its state under the configured key prefix only', async () => {
+    const { client, prefix } = getRedis();
+    const registry = instance();
+    await registry.forAccount(`test:${randomUUID()}`, { requests: 4, intervalMs: 60_000 }).schedule(0, async () => undefined);
+    const plainKeys = await client.call('KEYS', `${prefix}b_concord-limiter:*`) as string[];
+    expect(plainKeys.length).toBeGreaterThan(0);
   });
 });
