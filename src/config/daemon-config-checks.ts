@@ -3,6 +3,7 @@
  * unless the system is a local emulator (DESIGN §10), and an admin API reachable from other machines
  * has a token.
  */
+import { didYouMean } from './did-you-mean.js';
 import type { DaemonConfig } from './daemon-config-schema.js';
 import type { Problem } from './problems.js';
 import { offsetOfPath, problemAt, type YamlSource } from './yaml-source.js';
@@ -19,9 +20,15 @@ function isPrivateLiteral(host: string): boolean {
     /^\[?(fc|fd|fe80)[0-9a-f]*:/i.test(host);
 }
 
-export function checkDaemonConfig(source: YamlSource, config: DaemonConfig): Problem[] {
+export function checkDaemonConfig(source: YamlSource, config: DaemonConfig, connectorKinds?: readonly string[]): Problem[] {
   const problems: Problem[] = [];
   for (const [name, system] of Object.entries(config.systems)) {
+    const kind = system.connector ?? name;
+    if (connectorKinds && system.enabled && !connectorKinds.includes(kind)) {
+      const path = system.connector === undefined ? ['systems', name] : ['systems', name, 'connector'];
+      problems.push(problemAt(source, offsetOfPath(source, path, system.connector === undefined), 'UNKNOWN_CONNECTOR',
+        `systems.${name}: no connector "${kind}" in this build${didYouMean(kind, connectorKinds)}; available: ${connectorKinds.join(', ')} (set connector: <kind>, or enabled: false)`));
+    }
     const url = new URL(system.base_url);
     const at = offsetOfPath(source, ['systems', name, 'base_url']);
     if (system.emulator) {

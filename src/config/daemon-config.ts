@@ -19,6 +19,11 @@ export type LoadedDaemonConfig =
 export interface LoadOptions {
   /** Where relative `<key>_file` paths start. Default is process.cwd(). */
   cwd?: string;
+  /**
+   * Connector kinds this build has (the connector registry's keys). When given, an enabled system naming
+   * another kind is an error; when absent, kinds are not checked (the config layer knows no providers).
+   */
+  connectorKinds?: readonly string[];
 }
 
 /** Reads and validates the daemon config at `path`, interpolating from `env` (pass process.env in the daemon). */
@@ -51,7 +56,7 @@ export function parseDaemonConfig(path: string, text: string, env: Env, options:
       .filter((p) => !(p.code === 'CONCORD_ERR_CONFIG_INVALID_VALUE' && unresolvedLines.has(p.line)));
     return { ok: false, problems: [...problems, ...schemaProblems] };
   }
-  problems.push(...checkDaemonConfig(source, parsed.data));
+  problems.push(...checkDaemonConfig(source, parsed.data, options.connectorKinds));
   if (hasErrors(problems)) return { ok: false, problems };
   return { ok: true, config: deepFreeze(parsed.data), warnings: problems };
 }

@@ -38,7 +38,7 @@ export interface WorkspaceOptions extends LoadOptions {
  */
 export async function checkWorkspace(options: WorkspaceOptions): Promise<WorkspaceCheck> {
   const cwd = options.cwd ?? process.cwd();
-  const loaded = await loadDaemonConfig(options.configPath, options.env, { cwd });
+  const loaded = await loadDaemonConfig(options.configPath, options.env, { ...options, cwd });
   const problems: Problem[] = loaded.ok ? [...loaded.warnings] : [...loaded.problems];
   const config = loaded.ok ? loaded.config : undefined;
   const configPath = resolve(cwd, options.configPath);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { formatProblem, hasErrors } from '../../config/problems.js';
 import { checkWorkspace } from '../../config/workspace.js';
+import { connectorFactories } from '../../connectors/registry.js';
 
 /**
  * `concord validate [paths...]`: checks the daemon config and mapping files (default: the config's
@@ -14,7 +15,7 @@ export function register(program: Command): void {
     .argument('[paths...]', 'mapping files or directories (default: the mappings directory of the config)')
     .action(async (paths: string[], _options: unknown, command: Command) => {
       const configPath = (command.optsWithGlobals() as { config: string }).config;
-      const result = await checkWorkspace({ configPath, env: process.env, paths });
+      const result = await checkWorkspace({ configPath, env: process.env, paths, connectorKinds: Object.keys(connectorFactories) });
       for (const problem of result.problems) process.stdout.write(`${formatProblem(problem)}\n`);
       const errors = result.problems.filter((p) => p.severity === 'error').length;
       const warnings = result.problems.length - errors;

@@ -42,6 +42,10 @@ export const configErrors = defineErrors({
     meaning: 'A `<key>_file` secret file named in the daemon config cannot be read or is empty.',
     action: 'Check the path (relative paths start from the working directory) and that the file is readable and not empty.',
   },
+  CONCORD_ERR_CONFIG_UNKNOWN_CONNECTOR: {
+    meaning: 'An enabled system names a connector kind this build of Concord does not have.',
+    action: 'Fix connector (or the system id, which is the default kind) as the suggestion says, or set `enabled: false` until the connector exists.',
+  },
   CONCORD_ERR_CONFIG_INSECURE_URL: {
     meaning: 'A system base_url is not https, or a system marked emulator points somewhere other than this machine.',
     action: 'Use an https:// base_url; only a local emulator (`emulator: true`) may use http:// and it must be on 127.0.0.1, ::1 or localhost.',

@@ -65,6 +65,15 @@ describe('loadDaemonConfig', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('checks connector kinds of enabled systems against the kinds this build has', async () => {
+    const result = await loadDaemonConfig('test/fixtures/config/unknown-connector.yaml', {}, { cwd, connectorKinds: ['hubspot', 'mailchimp'] });
+    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([
+      'test/fixtures/config/unknown-connector.yaml:4:16  CONCORD_ERR_CONFIG_UNKNOWN_CONNECTOR  systems.crm: no connector "hubspto" in this build (did you mean "hubspot"?); available: hubspot, mailchimp (set connector: <kind>, or enabled: false)',
+      'test/fixtures/config/unknown-connector.yaml:6:3  CONCORD_ERR_CONFIG_UNKNOWN_CONNECTOR  systems.zoho: no connector "zoho" in this build; available: hubspot, mailchimp (set connector: <kind>, or enabled: false)',
+    ]);
+    expect((await loadDaemonConfig('test/fixtures/config/unknown-connector.yaml', {}, { cwd })).ok).toBe(true);
+  });
+
   it('names a file that cannot be read', async () => {
     const result = await loadDaemonConfig('no/such/concord.yaml', {}, { cwd });
     expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([
