@@ -42,9 +42,15 @@ function equalConstantTime(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/**
+ * Verifies v3 when its headers are present, else v1/v2 by `X-HubSpot-Signature-Version`. v1 and v2 carry
+ * no timestamp, so a captured request can be replayed until its event id leaves the dedup window; a
+ * system can refuse them with the secret `allowedVersions: v3` (default: v1,v2,v3).
+ */
 export function verifyHubspot(req: WebhookRequest, secrets: WebhookSecrets, now: Date): Verification {
+  const allowed = (secrets.allowedVersions ?? 'v1,v2,v3').toLowerCase().split(',').map((v) => v.trim());
   const v3 = headerValue(req.headers, H.signatureV3 ?? 'X-HubSpot-Signature-v3');
-  if (v3 !== undefined) {
+  if (v3 !== undefined && allowed.includes('v3')) {
     const ts = headerValue(req.headers, H.timestamp ?? 'X-HubSpot-Request-Timestamp');
     if (ts === undefined || !/^\d+$/.test(ts)) {
       return { ok: false, reason: 'timestamp', message: `expected an epoch-millisecond ${H.timestamp} header, found ${ts === undefined ? 'none' : `"${ts}"`}` };
@@ -65,6 +71,9 @@ export function verifyHubspot(req: WebhookRequest, secrets: WebhookSecrets, now:
   if (version === 'v1') expected = signV1(secrets.secret, req.rawBody);
   else if (version === 'v2') expected = signV2(secrets.secret, req.method.toUpperCase(), req.url, req.rawBody);
   else return { ok: false, reason: 'malformed', message: `expected signature version v1 or v2, found "${version}"` };
+  if (!allowed.includes(version)) {
+    return { ok: false, reason: 'missing-signature', message: `expected a signature of version ${allowed.join(' or ')}, found only ${version}` };
+  }
   // v1/v2 carry no timestamp: replay protection relies on event-id dedup in the inbox.
   return equalConstantTime(expected, sig.trim().toLowerCase()) ? { ok: true }
     : { ok: false, reason: 'signature', message: `expected a ${version} signature matching the client secret, found a mismatch` };

@@ -64,6 +64,11 @@ describe('HubSpot webhook verification', () => {
     expect(hubspotWebhook.verify(v2get, { secret: SECRET }, at)).toEqual({ ok: true });
     expect(hubspotWebhook.verify({ ...v1, rawBody: Buffer.from(V1_BODY.replace('123', '124')) }, { secret: SECRET }, at)).toMatchObject({ ok: false, reason: 'signature' });
   });
+  it('refuses v1 and v2 when the system allows only v3', () => {
+    const v1 = request({ body: V1_BODY, headers: { 'X-HubSpot-Signature': '232db2615f3d666fe21a8ec971ac7b5402d33b9a925784df3ca654d05f4817de', 'X-HubSpot-Signature-Version': 'v1' } });
+    expect(hubspotWebhook.verify(v1, { secret: SECRET, allowedVersions: 'v3' }, at)).toMatchObject({ ok: false, reason: 'missing-signature' });
+    expect(hubspotWebhook.verify(v3(), { secret: SECRET, allowedVersions: 'v3' }, at)).toEqual({ ok: true });
+  });
   it('refuses a request without any signature, and an unknown signature version', () => {
     expect(hubspotWebhook.verify(request({ body: V1_BODY }), { secret: SECRET }, at)).toMatchObject({ ok: false, reason: 'missing-signature' });
     const v9 = request({ body: V1_BODY, headers: { 'X-HubSpot-Signature': 'ab', 'X-HubSpot-Signature-Version': 'v9' } });
