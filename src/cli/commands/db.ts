@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { loadDaemonConfig } from '../../config/daemon-config.js';
 import { formatProblem } from '../../config/problems.js';
-import { ConcordError } from '../../shared/errors/index.js';
 import { openStore } from '../../store/migrate.js';
 
 /**
@@ -15,7 +14,7 @@ export function register(program: Command): void {
     .description('apply the schema migrations the state database does not have yet')
     .option('--database <url>', 'database URL (default: database.url of the config)')
     .action(async (options: { database?: string }, command: Command) => {
-      const url = options.database ?? (await databaseUrlFromConfig((command.optsWithGlobals() as { config?: string }).config));
+      const url = options.database ?? (await databaseUrlFromConfig((command.optsWithGlobals() as { config: string }).config));
       if (url === undefined) return;
       const store = await openStore(url);
       try {
@@ -33,12 +32,7 @@ export function register(program: Command): void {
 }
 
 /** The config's database URL; prints the config's problems and sets exit code 1 when it does not load. */
-async function databaseUrlFromConfig(configPath: string | undefined): Promise<string | undefined> {
-  if (configPath === undefined) {
-    throw new ConcordError('CONCORD_ERR_STORE_URL_MISSING',
-      'concord db migrate: expected --database <url> or a config file with database.url, found neither. ' +
-        'Allowed: --database ./data/concord.db, --database postgres://user@host/db, or -c config/concord.yaml.');
-  }
+async function databaseUrlFromConfig(configPath: string): Promise<string | undefined> {
   const loaded = await loadDaemonConfig(configPath, process.env);
   if (!loaded.ok) {
     for (const problem of loaded.problems) process.stderr.write(`${formatProblem(problem)}\n`);
