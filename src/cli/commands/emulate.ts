@@ -48,10 +48,12 @@ export function register(program: Command): void {
       }
       const lines = [
         `${provider} emulator listening on ${emulator.url}`,
-        `  base URL:    ${emulator.baseUrl}`,
-        ...Object.entries(emulator.credentials).map(([k, v]) => `  ${`${k}:`.padEnd(13)}${v}`),
-        `  webhooks to: ${options.webhookUrl ?? '(none; set with PUT /__emulator/webhooks)'}`,
-        `  admin API:   ${emulator.url}/__emulator (see src/emulators/README.md)`,
+        ...[
+          ['base URL', emulator.baseUrl] as const,
+          ...Object.entries(emulator.credentials),
+          ['webhooks to', options.webhookUrl ?? '(none; set with PUT /__emulator/webhooks)'] as const,
+          ['admin API', `${emulator.url}/__emulator (see src/emulators/README.md)`] as const,
+        ].map(([k, v]) => `  ${`${k}:`.padEnd(17)} ${v}`),
         'Press Ctrl-C to stop.',
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
