@@ -8,7 +8,8 @@ import cron from 'node-cron';
 import { formatPath } from './data-path.js';
 import type { MappingFile, TransformSpec } from './mapping-schema.js';
 import type { Problem } from './problems.js';
-import { offsetOfPath, problemAt, type YamlSource } from './yaml-source.js';
+import { isScalar } from 'yaml';
+import { nodeAtPath, offsetOfPath, problemAt, type YamlSource } from './yaml-source.js';
 
 /**
  * The file-name rule: `<left.system>-<right.system>.<object>.yaml`, where `<object>` is a short name the
@@ -17,8 +18,13 @@ import { offsetOfPath, problemAt, type YamlSource } from './yaml-source.js';
  */
 export const mappingFileNamePattern = /^([a-z][a-z0-9]*)-([a-z][a-z0-9]*)\.([a-z0-9][a-z0-9_-]*)\.yaml$/;
 
-export function checkMappingFile(source: YamlSource, mapping: MappingFile): Problem[] {
-  return [...checkFileName(source, mapping), ...checkSchedules(source, mapping), ...checkJsonata(source, mapping)];
+/** Problems of one file, and the paths (formatted) of the JSONata values they are about. */
+export function checkMappingFile(source: YamlSource, mapping: MappingFile): { problems: Problem[]; jsonataPaths: Set<string> } {
+  const jsonata = checkJsonata(source, mapping);
+  return {
+    problems: [...checkFileName(source, mapping), ...checkSchedules(source, mapping), ...jsonata.problems],
+    jsonataPaths: jsonata.reported,
+  };
 }
 
 function checkFileName(source: YamlSource, mapping: MappingFile): Problem[] {
@@ -51,15 +57,17 @@ function checkSchedules(source: YamlSource, mapping: MappingFile): Problem[] {
   return problems;
 }
 
-function checkJsonata(source: YamlSource, mapping: MappingFile): Problem[] {
+function checkJsonata(source: YamlSource, mapping: MappingFile): { problems: Problem[]; reported: Set<string> } {
   const problems: Problem[] = [];
+  const reported = new Set<string>();
   const compile = (path: (string | number)[], text: string): void => {
     try {
       jsonata(text);
     } catch (error) {
+      reported.add(formatPath(path));
       const e = error as { message?: string; position?: number };
       const where = e.position === undefined ? '' : ` at character ${e.position}`;
-      problems.push(problemAt(source, offsetOfPath(source, path), 'BAD_JSONATA',
+      problems.push(problemAt(source, offsetInExpression(source, path, text, e.position), 'BAD_JSONATA',
         `${formatPath(path)}: the JSONata expression does not compile${where}: ${e.message ?? String(error)}`));
     }
   };
@@ -71,12 +79,26 @@ function checkJsonata(source: YamlSource, mapping: MappingFile): Problem[] {
     for (const { path, text } of jsonataTransforms(field.transform, ['fields', i, 'transform'])) {
       compile(path, text);
       if (field.direction === 'both') {
+        reported.add(formatPath(path));
         problems.push(problemAt(source, offsetOfPath(source, path), 'JSONATA_TWO_WAY',
           `fields[${i}]: a jsonata transform cannot be inverted, so it is allowed only on a one-way field: set direction to left-to-right or right-to-left`));
       }
     }
   });
-  return problems;
+  return { problems, reported };
+}
+
+/**
+ * JSONata reports the 1-based position of the token it choked on; where the expression is written on
+ * one line without escapes, point at that character, otherwise at the start of the value.
+ */
+function offsetInExpression(source: YamlSource, path: (string | number)[], text: string, position: number | undefined): number {
+  const node = nodeAtPath(source, path);
+  const start = offsetOfPath(source, path);
+  if (position === undefined || !isScalar(node) || node.range === undefined || node.range === null) return start;
+  const contentStart = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? start + 1 : start;
+  if (node.type === 'BLOCK_FOLDED' || node.type === 'BLOCK_LITERAL' || source.text.slice(contentStart, contentStart + text.length) !== text) return start;
+  return contentStart + Math.min(Math.max(position, 1), text.length) - 1;
 }
 
 function jsonataTransforms(spec: TransformSpec | undefined, at: (string | number)[]): Array<{ path: (string | number)[]; text: string }> {

@@ -6,6 +6,7 @@
 import { isMap, isScalar, visit, type Scalar } from 'yaml';
 import { compileMapping } from '../mapping/compile.js';
 import type { CompiledMapping } from '../mapping/compiled-types.js';
+import { formatPath } from './data-path.js';
 import { interpolateTree, type Env } from './env-interpolation.js';
 import { checkMappingFile } from './mapping-file-checks.js';
 import { mappingSchema, type MappingFile } from './mapping-schema.js';
@@ -35,15 +36,14 @@ export function parseMappingFile(file: string, text: string, env: Env): LoadedMa
     return { file, source, problems: [...problems, ...problemsFromZod(source, parsed.error.issues, mappingSchema, data.value)] };
   }
   const mapping = parsed.data;
-  problems.push(...checkMappingFile(source, mapping));
+  const checked = checkMappingFile(source, mapping);
+  problems.push(...checked.problems);
   const compiled = compileMapping(mapping, { file });
   if (!compiled.ok) {
-    // The compiler repeats some checks made here (JSONata syntax); one problem per place is enough.
-    const taken = new Set(problems.map((p) => `${p.line}:${p.col}`));
+    // The compiler repeats the JSONata checks made here; one problem per expression is enough.
     for (const problem of compiled.problems) {
-      const reported = problemAt(source, offsetOfPath(source, problem.path), 'INVALID_VALUE', problem.message);
-      const located = { ...reported, code: problem.code };
-      if (!taken.has(`${located.line}:${located.col}`)) problems.push(located);
+      if (checked.jsonataPaths.has(formatPath(problem.path))) continue;
+      problems.push({ ...problemAt(source, offsetOfPath(source, problem.path), 'INVALID_VALUE', problem.message), code: problem.code });
     }
   }
   const hasError = problems.some((p) => p.severity === 'error');

@@ -24,7 +24,10 @@ const expected: Record<string, string[]> = {
     "contacts.yaml:1:1  CONCORD_ERR_MAPPING_FILE_NAME  the file name \"contacts.yaml\" does not follow <left system>-<right system>.<object>.yaml: expected hubspot-mailchimp.<object>.yaml, where <object> is lowercase letters, digits, - or _",
   ],
   'bad-jsonata-filter': [
-    "hubspot-mailchimp.contacts.yaml:8:17  CONCORD_ERR_MAPPING_BAD_JSONATA  filter.left: the JSONata expression does not compile at character 25: Expected \"]\" before end of expression",
+    "hubspot-mailchimp.contacts.yaml:8:42  CONCORD_ERR_MAPPING_BAD_JSONATA  filter.left: the JSONata expression does not compile at character 25: Expected \"]\" before end of expression",
+  ],
+  'bad-jsonata-transform': [
+    "hubspot-mailchimp.contacts.yaml:7:114  CONCORD_ERR_MAPPING_BAD_JSONATA  fields[0].transform.jsonata: the JSONata expression does not compile at character 15: Unknown operator: \"~\"",
   ],
   'bad-system-id': [
     "Hub-Spot-mailchimp.contacts.yaml:3:17  CONCORD_ERR_MAPPING_INVALID_VALUE  left.system: \"Hub-Spot\" is not valid: expected a system id: lowercase letters and digits, no separators",
