@@ -22,9 +22,11 @@ async function search(object: string, body: SearchBody, ctx: ConnectorContext, p
 
 /**
  * Records modified at or after `cursor` (an ISO time), oldest first, through the CRM search endpoint.
- * One query pages through at most 10,000 results (maxResultWindow), so before the window is reached the
- * query restarts from the last modification time seen, skipping ids already seen at that instant.
- * The cursor is the last modification time seen; the engine's overlap window re-reads a little before it.
+ * Pages by time: each next page is a fresh query from the last modification time seen, skipping the ids
+ * already seen at that instant. Paging by `after` (an offset) would skip a record whenever one already
+ * read is modified mid-poll and moves to the end; and one query pages through at most 10,000 results.
+ * `after` is used only to page within one instant that holds more records than a page. The cursor is
+ * the last modification time seen; the engine's overlap window re-reads a little before it.
  */
 export async function* listChangedHubspot(object: string, cursor: Cursor | null, ctx: ConnectorContext): AsyncIterable<ChangePage> {
   const mod = objectFacts(hubspotFacts, object).modifiedField;
@@ -32,7 +34,7 @@ export async function* listChangedHubspot(object: string, cursor: Cursor | null,
   const window = hubspotFacts.pagination.maxResultWindow ?? Number.POSITIVE_INFINITY;
   const properties = propertiesOf(object);
   let since: number | null = cursor === null ? null : Date.parse(cursor);
-  let lastMs = since ?? 0;
+  let lastMs = since ?? Number.NEGATIVE_INFINITY;
   let idsAtLast = new Set<string>();
   let after: string | undefined;
   let inQuery = 0;
@@ -54,22 +56,22 @@ export async function* listChangedHubspot(object: string, cursor: Cursor | null,
     inQuery += page.results.length;
     const next = page.paging?.next?.after;
     const done = next === undefined || page.results.length === 0;
-    const nextCursor = asCursor(new Date(lastMs).toISOString());
+    const nextCursor = asCursor(Number.isFinite(lastMs) ? new Date(lastMs).toISOString() : cursor ?? new Date(0).toISOString());
     yield { records, nextCursor, done };
     if (done) return;
-    if (inQuery + pageSize > window) {
-      if (since !== null && lastMs <= since) {
-        throw new ConcordError('CONCORD_ERR_CONNECTOR_CHANGE_WINDOW_STUCK',
-          `system hubspot, object ${object}: expected the search window of ${window} results to span more than one instant, ` +
-          `found all at ${new Date(lastMs).toISOString()}`, { object, at: new Date(lastMs).toISOString() });
-      }
-      ctx.log.debug({ event: 'poll:window:restarted', object, since: nextCursor }, 'search window nearly full; restarting from last time seen');
+    if (since === null || lastMs > since) {
       since = lastMs;
       after = undefined;
       inQuery = 0;
-    } else {
-      after = next;
+      continue;
     }
+    // Everything this query returned sits at the `since` instant: page on within it.
+    if (inQuery + pageSize > window) {
+      throw new ConcordError('CONCORD_ERR_CONNECTOR_CHANGE_WINDOW_STUCK',
+        `system hubspot, object ${object}: expected at most ${window} records modified at one instant, ` +
+        `found more at ${new Date(lastMs).toISOString()}`, { object, at: new Date(lastMs).toISOString() });
+    }
+    after = next;
   }
 }
 

@@ -46,6 +46,16 @@ describe('HubSpot listChanged', () => {
     expect(pages.at(-1)).toMatchObject({ done: true, nextCursor: new Date(T0 + 10_499_000).toISOString() });
   });
 
+  it('misses nothing when a record already read is modified during the poll', async () => {
+    const made = Array.from({ length: 600 }, (_, i) => server.add('contacts', { properties: { email: `p${i}@example.com` }, modifiedMs: T0 + i * 1000 }));
+    // After the first page, an early record changes and moves to the end of the ascending order.
+    server.state.afterSearch = (n) => { if (n === 1) made[5]!.modifiedMs = T0 + 10_000_000; };
+    const pages = await collect(connector.listChanged('contacts', null, ctx));
+    const ids = new Set<string>(pages.flatMap((p) => p.records.map((r) => r.id)));
+    expect(made.filter((r) => !ids.has(r.id))).toEqual([]);
+    expect(pages.at(-1)!.nextCursor).toBe(new Date(T0 + 10_000_000).toISOString());
+  });
+
   it('asks only for records modified at or after the cursor, by the object’s own modified property', async () => {
     server.add('companies', { properties: { name: 'Old', domain: 'old.example' }, modifiedMs: T0 });
     server.add('companies', { properties: { name: 'New', domain: 'new.example' }, modifiedMs: T0 + 60_000 });

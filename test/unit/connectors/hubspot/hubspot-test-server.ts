@@ -10,7 +10,8 @@ export interface StoredRecord { id: string; properties: Record<string, string>; 
 export async function startHubspotTestServer() {
   const objects = new Map<string, Map<string, StoredRecord>>([['contacts', new Map()], ['companies', new Map()]]);
   let nextId = 1000;
-  const state = { rateLimited: false, rejectWholeBatch: false };
+  const state = { rateLimited: false, rejectWholeBatch: false, afterSearch: undefined as undefined | ((n: number) => void) };
+  let searches = 0;
   const modProp = (type: string) => (type === 'contacts' ? 'lastmodifieddate' : 'hs_lastmodifieddate');
   const envelope = (type: string, r: StoredRecord, props?: string[], history?: string[]) => ({
     id: r.id,
@@ -47,7 +48,9 @@ export async function startHubspotTestServer() {
       if (body.sorts?.[0]) rows.sort((a, b) => a.modifiedMs - b.modifiedMs || Number(a.id) - Number(b.id));
       const page = rows.slice(after, after + limit);
       const next = after + limit < rows.length ? { paging: { next: { after: String(after + limit) } } } : {};
-      return { json: { total: rows.length, results: page.map((r) => envelope(type, r, body.properties)), ...next } };
+      const answer = { json: { total: rows.length, results: page.map((r) => envelope(type, r, body.properties)), ...next } };
+      state.afterSearch?.(++searches);
+      return answer;
     }
     const inputs = body.inputs as Array<Record<string, any>>;
     if (inputs.length > 100 || (m[3] === 'read' && body.propertiesWithHistory && inputs.length > 50)) {
