@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import { ConcordError } from '../shared/errors/index.js';
 import { parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
+import { ImmediateSqliteDialect } from './sqlite-dialect.js';
 import type { Database } from './tables/database.js';
 
 export type { Database } from './tables/database.js';
@@ -38,7 +39,7 @@ export function createDatabase(url: string, options: CreateDatabaseOptions = {})
   const displayUrl = redactDatabaseUrl(url);
   if (target.dialect === 'sqlite') {
     const sqlite = openSqlite(target.file, options.busyTimeoutMs ?? 5000, displayUrl);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
     return { db, dialect: 'sqlite', displayUrl, close: () => db.destroy() };
   }
   const pool = new pg.Pool({
