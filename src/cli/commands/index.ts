@@ -6,4 +6,11 @@ export const commandModules: Array<() => Promise<{ register(program: Command): v
   () => import('./schema.js'),
   () => import('./db.js'),
   () => import('./emulate.js'),
+  () => import('./sync.js'),
+  () => import('./plan.js'),
+  () => import('./apply.js'),
+  () => import('./rollback.js'),
+  () => import('./conflicts.js'),
+  () => import('./audit.js'),
+  () => import('./explain.js'),
 ];

@@ -34,4 +34,28 @@ export const engineErrors = defineErrors({
     meaning: 'The value to explain is not written as <system>:<object>/<id>.<field>.',
     action: 'Write it like hubspot:contacts/123.firstname (the field starts after the first dot that follows the id).',
   },
+  CONCORD_ERR_ENGINE_UNKNOWN_PAIR: {
+    meaning: 'A command named a pair that no mapping file declares.',
+    action: 'Use one of the pair names listed in the message (the `pair:` key of a file in the mappings directory).',
+  },
+  CONCORD_ERR_ENGINE_WORKSPACE_INVALID: {
+    meaning: 'The daemon config or a mapping file has errors, so the engine cannot start.',
+    action: 'Run `concord validate` and fix every error it lists (each with file:line:col).',
+  },
+  CONCORD_ERR_ENGINE_SYSTEM_UNAVAILABLE: {
+    meaning: 'A pair uses a system that the daemon config does not define or has disabled.',
+    action: 'Add the system under `systems:` in the config with its connector, base_url and credentials, or set `enabled: true`.',
+  },
+  CONCORD_ERR_ENGINE_SYNC_NEEDS_ONCE: {
+    meaning: '`concord sync` was run without --once; continuous syncing is the daemon\'s job.',
+    action: 'Add --once for one run to quiescence, or start the daemon with `concord run`.',
+  },
+  CONCORD_ERR_ENGINE_ROLLBACK_SELECTION: {
+    meaning: '`concord rollback` was not told exactly what to undo, or the batch, link or time given does not exist or cannot be read.',
+    action: 'Give exactly one of --batch ID, --since TIME (ISO-8601, optionally with --until and --pair) or --link ID; the audit report lists batch ids.',
+  },
+  CONCORD_ERR_ENGINE_REPORT_OPTION: {
+    meaning: 'An option of `concord audit report` has a value it does not accept (format or time).',
+    action: 'Use --format table|csv|json|html and ISO-8601 times such as 2026-03-01T09:00:00Z for --since and --until.',
+  },
 });
