@@ -31,15 +31,18 @@ export interface RecordChange {
  */
 export class HubSpotStore {
   private readonly byType = new Map<string, Map<string, HubSpotRecord>>();
+  /** Live records by lower-cased email, so uniqueness checks stay cheap with tens of thousands of contacts. */
+  private readonly byEmail = new Map<string, Map<string, HubSpotRecord>>();
   private nextId: number;
 
   constructor(readonly types: readonly HubSpotObjectType[], private readonly firstId = 101) {
     this.nextId = firstId;
-    for (const t of types) this.byType.set(t.name, new Map());
+    for (const t of types) { this.byType.set(t.name, new Map()); this.byEmail.set(t.name, new Map()); }
   }
 
   reset(): void {
     for (const m of this.byType.values()) m.clear();
+    for (const m of this.byEmail.values()) m.clear();
     this.nextId = this.firstId;
   }
 
@@ -62,6 +65,7 @@ export class HubSpotStore {
 
   findBy(type: HubSpotObjectType, property: string, value: string, archived = false): HubSpotRecord | undefined {
     if (property === 'hs_object_id') return this.get(type, value, archived);
+    if (property === 'email' && !archived) return this.byEmail.get(type.name)?.get(value.toLowerCase());
     const wanted = property === 'email' ? value.toLowerCase() : value;
     for (const r of this.records(type).values()) {
       if (r.archived !== archived) continue;
@@ -77,7 +81,7 @@ export class HubSpotStore {
     const record: HubSpotRecord = {
       id, properties: {}, history: {}, createdAt: at, updatedAt: at, archived: false,
     };
-    const changed = this.apply(record, properties, at, source);
+    const changed = this.apply(type, record, properties, at, source);
     this.stamp(type, record, at, source, true);
     this.records(type).set(id, record);
     return { type, record, kind: 'creation', changed, source };
@@ -85,23 +89,30 @@ export class HubSpotStore {
 
   update(type: HubSpotObjectType, record: HubSpotRecord, properties: Record<string, string>, now: Date, source: ChangeSource): RecordChange {
     const at = now.toISOString();
-    const changed = this.apply(record, properties, at, source);
+    const changed = this.apply(type, record, properties, at, source);
     if (changed.length > 0) this.stamp(type, record, at, source, false);
     return { type, record, kind: 'propertyChange', changed, source };
   }
 
   archive(type: HubSpotObjectType, record: HubSpotRecord, now: Date, source: ChangeSource): RecordChange {
     record.archived = true;
+    const email = record.properties.email?.toLowerCase();
+    if (email && this.byEmail.get(type.name)?.get(email) === record) this.byEmail.get(type.name)?.delete(email);
     record.archivedAt = now.toISOString();
     record.updatedAt = record.archivedAt;
     return { type, record, kind: 'deletion', changed: [], source };
   }
 
-  private apply(record: HubSpotRecord, properties: Record<string, string>, at: string, source: ChangeSource) {
+  private apply(type: HubSpotObjectType, record: HubSpotRecord, properties: Record<string, string>, at: string, source: ChangeSource) {
     const changed: Array<{ name: string; value: string }> = [];
+    const emails = this.byEmail.get(type.name);
     for (const [name, value] of Object.entries(properties)) {
       const before = record.properties[name];
       if ((before ?? '') === value) continue;
+      if (name === 'email' && emails) {
+        if (before && emails.get(before.toLowerCase()) === record) emails.delete(before.toLowerCase());
+        if (value !== '') emails.set(value.toLowerCase(), record);
+      }
       if (value === '') delete record.properties[name];
       else record.properties[name] = value;
       (record.history[name] ??= []).unshift({ value, timestamp: at, sourceType: source });
