@@ -40,7 +40,7 @@ function problemsOfIssue(source: YamlSource, issue: Issue, base: Path, schema: z
       if (found === undefined) {
         return [at('MISSING_KEY', missingText(path, `expected ${expectedText(issue.expected)}`))];
       }
-      return [at('INVALID_VALUE', `${where}: expected ${expectedText(issue.expected)}, found ${describe(found)}`)];
+      return [at('INVALID_VALUE', `${where}: expected ${expectedText(issue.expected)}, found ${describe(found)}${yesNoHint(issue.expected, found)}`)];
     case 'invalid_value': {
       if (found === undefined) return [at('MISSING_KEY', missingText(path, `expected ${issue.values.map(String).join(' or ')}`))];
       const allowed = issue.values.map((v) => String(v));
@@ -104,6 +104,12 @@ function sizeText(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig, foun
   if (issue.origin === 'array') return `expected ${small ? 'at least' : 'at most'} ${String(limit)} item(s), found ${Array.isArray(found) ? found.length : 0}`;
   if (issue.origin === 'string') return small && Number(limit) <= 1 ? 'must not be empty' : `expected ${small ? 'at least' : 'at most'} ${String(limit)} characters`;
   return `expected a number ${small ? 'at least' : 'at most'} ${String(limit)}, found ${describe(found)}`;
+}
+
+/** YAML 1.1 read yes/no/on/off as booleans; the core schema (YAML 1.2) reads them as strings. */
+function yesNoHint(expected: string, found: unknown): string {
+  return expected === 'boolean' && typeof found === 'string' && /^(yes|no|on|off|y|n)$/i.test(found)
+    ? ' (YAML 1.2 reads yes/no/on/off as text: write true or false)' : '';
 }
 
 function missingText(path: Path, expected: string): string {

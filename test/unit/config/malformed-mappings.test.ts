@@ -122,6 +122,9 @@ const expected: Record<string, string[]> = {
   'yaml-syntax': [
     "hubspot-mailchimp.contacts.yaml:2:7  CONCORD_ERR_MAPPING_YAML_SYNTAX  this quoted string is never closed: add the closing quote",
   ],
+  'yes-not-boolean': [
+    "hubspot-mailchimp.contacts.yaml:5:21  CONCORD_ERR_MAPPING_INVALID_VALUE  create.to_right: expected true or false, found \"yes\" (YAML 1.2 reads yes/no/on/off as text: write true or false)",
+  ],
   'yml-extension': [
     "hubspot-mailchimp.contacts.yml:1:1  CONCORD_ERR_MAPPING_FILE_NAME  the file name \"hubspot-mailchimp.contacts.yml\" does not follow <left system>-<right system>.<object>.yaml: expected hubspot-mailchimp.<object>.yaml, where <object> is lowercase letters, digits, - or _",
   ],
