@@ -77,7 +77,10 @@ function compare(a: string, b: string): number {
   const x = comparable(a);
   const y = comparable(b);
   if (typeof x === 'number' && typeof y === 'number') return x - y;
-  return String(x).localeCompare(String(y));
+  // Code-unit order, so results never depend on the machine's locale.
+  const a2 = String(x);
+  const b2 = String(y);
+  return a2 < b2 ? -1 : a2 > b2 ? 1 : 0;
 }
 
 function matches(record: HubSpotRecord, f: Filter): boolean {
