@@ -13,6 +13,7 @@ import type { HubSpotContext } from './hubspot-context.js';
 import { hubspotError } from './hubspot-errors.js';
 import { createObjectTypes } from './hubspot-objects.js';
 import { objectRoutes } from './hubspot-object-routes.js';
+import { propertyRoutes } from './hubspot-property-routes.js';
 import { createHubSpotRateLimiter, FREE_TIER_LIMITS, type HubSpotLimits } from './hubspot-rate-limit.js';
 import { HubSpotStore } from './hubspot-store.js';
 import {
@@ -89,9 +90,10 @@ export async function startHubSpotEmulator(options: HubSpotEmulatorOptions = {})
   const limiter = createHubSpotRateLimiter({ ...FREE_TIER_LIMITS, ...options.limits }, clock, random);
   const admittedHeaders = new WeakMap<EmulatorRequest, Record<string, string>>();
   const tokenRoutes = auth.routes;
+  const properties = propertyRoutes(ctx);
 
   const adapter: ProviderAdapter = {
-    routes: [...tokenRoutes, ...objectRoutes(ctx), ...batchRoutes(ctx)],
+    routes: [...tokenRoutes, ...properties.routes, ...objectRoutes(ctx), ...batchRoutes(ctx)],
     gate(req) {
       if (req.path.startsWith('/oauth/')) return undefined;
       const who = auth.check(req);
@@ -144,7 +146,7 @@ export async function startHubSpotEmulator(options: HubSpotEmulatorOptions = {})
         provider: 'hubspot', url: server?.url, credentials: publicCredentials, objects: types.map((t) => t.name),
         webhooks: { ...settings }, seed: random.seed,
       }),
-      reset: () => { ctx.store.reset(); auth.reset(); limiter.reset(); sender.reset(); },
+      reset: () => { ctx.store.reset(); auth.reset(); limiter.reset(); sender.reset(); properties.reset(); },
     }),
     faults,
     webhooks: queue,

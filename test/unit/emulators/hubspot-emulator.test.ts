@@ -190,6 +190,22 @@ describe('HubSpot emulator: batches', () => {
     expect((await call('POST', '/crm/v3/objects/companies/search', {})).body.total).toBe(1);
   });
 
+  it('refuses an unknown property until it is created through the properties API', async () => {
+    const { call, seed } = await start();
+    const [id] = await seed('contacts', contacts(1));
+    const before = await call('PATCH', `/crm/v3/objects/contacts/${id}`, { properties: { concord_tags: 'a;b' } });
+    expect(before.status).toBe(400);
+    expect(before.body.errors[0]).toMatchObject({ code: 'PROPERTY_DOESNT_EXIST' });
+    const created = await call('POST', '/crm/v3/properties/contacts', {
+      name: 'concord_tags', label: 'Tags', type: 'enumeration', fieldType: 'checkbox', groupName: 'contactinformation',
+    });
+    expect(created.status).toBe(201);
+    expect((await call('PATCH', `/crm/v3/objects/contacts/${id}`, { properties: { concord_tags: 'a;b' } })).status).toBe(200);
+    const listed = await call('GET', '/crm/v3/properties/contacts');
+    expect(listed.body.results.map((p: { name: string }) => p.name)).toContain('concord_tags');
+    expect((await call('POST', '/crm/v3/properties/contacts', { name: 'email', label: 'E', type: 'string', fieldType: 'text', groupName: 'g' })).status).toBe(409);
+  });
+
   it('accepts the date-based path form as well', async () => {
     const { call, seed } = await start();
     await seed('contacts', contacts(2));
