@@ -25,11 +25,16 @@ import { createBackoff, type BackoffOptions } from './backoff.js';
 export interface ResilientHttpOptions {
   system: string;
   limiter: AccountLimiter;
+  /** Limiters of the provider's limit groups, by name (`HttpRequest.limitGroup`). Default is none. */
+  groupLimiters?: Record<string, AccountLimiter>;
   circuit: CircuitBreakerPolicy;
   clock: Clock;
   log: Logger;
   metrics?: RuntimeMetrics;
-  /** The connector's rate-limit header names (`limits.headers` of its facts). Default is none: only Retry-After is read. */
+  /**
+   * The connector's rate-limit header names (`limits.headers`), for an inner client that does not parse
+   * them into `HttpResponse.rateLimit` itself. Default is none: only `rateLimit` and Retry-After are read.
+   */
   rateLimitHeaders?: RateLimitHeaderNames;
   retry?: BackoffOptions & {
     /** Attempts in all, the first included. Default is 5. */
@@ -67,13 +72,18 @@ export function createResilientHttpClient(inner: HttpClient, options: ResilientH
   const attempt = async (req: HttpRequest): Promise<HttpResponse<unknown>> => {
     let response: HttpResponse<unknown>;
     try {
-      response = await options.limiter.schedule(req.priority ?? 1, () => inner.request(req));
+      const priority = req.priority ?? 1;
+      const group = req.limitGroup !== undefined ? options.groupLimiters?.[req.limitGroup] : undefined;
+      // The group first: waiting for a group's budget must not hold a slot of the account's.
+      response = group
+        ? await group.schedule(priority, () => options.limiter.schedule(priority, () => inner.request(req)))
+        : await options.limiter.schedule(priority, () => inner.request(req));
     } catch (error) {
       metrics?.httpCalls.inc({ system, status: 'network' });
       throw error;
     }
     metrics?.httpCalls.inc({ system, status: String(response.status) });
-    const observation = parseRateLimit(response.headers, options.rateLimitHeaders ?? {}, options.clock.now());
+    const observation = response.rateLimit ?? parseRateLimit(response.headers, options.rateLimitHeaders ?? {}, options.clock.now());
     if (observation) await options.limiter.observe(observation);
     const retryAfterMs = observation?.retryAfterMs;
     if (response.status === 429) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { budgetFromFacts } from '../../../../src/runtime/rate-limit/budget-from-facts.js';
+import { budgetFromFacts, limitersForAccount } from '../../../../src/runtime/rate-limit/budget-from-facts.js';
+import { createLimiterRegistry } from '../../../../src/runtime/rate-limit/limiter-registry.js';
 import { budgetOf, createAccountLimiter } from '../../../../src/runtime/rate-limit/account-limiter.js';
 import { systemClock } from '../../../../src/shared/clock.js';
 
@@ -26,5 +27,15 @@ describe('budget from connector facts', () => {
     expect(await limiter.remaining()).toBeNull();
     expect(await limiter.schedule(0, async () => 'ran')).toBe('ran');
     await limiter.close();
+  });
+
+  it('gives a limit group its own limiter beside the account budget', async () => {
+    const registry = createLimiterRegistry({ clock: systemClock });
+    const limits = { ...hubspotLike, groups: { search: { count: 4, perMs: 1000 } } };
+    const { account, groups } = limitersForAccount(registry, 'hubspot:1', limits);
+    expect(await account.remaining()).toBe(85);
+    expect(await groups.search!.remaining()).toBe(3);
+    expect(limitersForAccount(registry, 'hubspot:1', limits).groups.search).toBe(groups.search);
+    await registry.close();
   });
 });

@@ -128,4 +128,18 @@ describe('resilient HTTP client', () => {
     const { http } = client(p.url, { attempts: 2 });
     await expect(http.request({ method: 'GET', url: '/x' })).rejects.toThrow();
   });
+
+  it('spends a limit group budget and the account budget for a call tagged with the group', async () => {
+    const p = await provider([{ status: 200 }]);
+    const { circuits, limiter } = client(p.url);
+    const search = createAccountLimiter({ account: 'crm#search', budget: { requests: 4, intervalMs: 60_000 }, clock: systemClock });
+    limiters.push(search);
+    const http = createResilientHttpClient(createFetchHttpClient(p.url), {
+      system: 'crm', limiter, groupLimiters: { search }, circuit: circuits.forSystem('crm'), clock: systemClock, log: silentLogger,
+    });
+    await http.request({ method: 'POST', url: '/search', json: {}, limitGroup: 'search' });
+    await http.request({ method: 'GET', url: '/x' });
+    expect(await search.remaining()).toBe(2);
+    expect(await limiter.remaining()).toBe(848);
+  });
 });
