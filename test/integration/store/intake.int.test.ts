@@ -83,6 +83,23 @@ describeEachDialect('inbox group commit', (getStore) => {
     await expect(writer.write([ev('group', 'late')])).rejects.toThrow('closed');
   });
 
+  it('requests that arrive together share one transaction', async () => {
+    const { db } = getStore();
+    let inboxInserts = 0;
+    const counted = db.withPlugin({
+      transformQuery: (args) => {
+        if (args.node.kind === 'InsertQueryNode') inboxInserts += 1;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const writer = createInboxWriter(counted, { maxEvents: 1000 });
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => writer.write([ev('together', `t${i}`)])));
+    await writer.close();
+    expect(results.every((r) => r.inserted === 1)).toBe(true);
+    expect(inboxInserts).toBe(1);
+  });
+
   it('an answered write is already durable: another connection sees it', async () => {
     const { db } = getStore();
     const writer = createInboxWriter(db);

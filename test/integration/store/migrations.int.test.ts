@@ -74,6 +74,14 @@ describe('migrations from an empty database', () => {
     expect((err as Error).message).not.toContain('hunter2');
   });
 
+  it.runIf(isPostgresAvailable() || process.env.CI)('report a Postgres database that does not exist as a connection failure', async () => {
+    const url = new URL(process.env.CONCORD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+    url.pathname = '/concord_no_such_database';
+    const err = await openStore(url.toString()).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'CONCORD_ERR_STORE_CONNECT_FAILED' });
+    expect((err as Error).message).toContain('concord_no_such_database');
+  });
+
   it('refuse a URL of another scheme instead of taking it for a file name', () => {
     expect(() => createDatabase('mysql://root@localhost/concord')).toThrow(expect.objectContaining({ code: 'CONCORD_ERR_STORE_URL_INVALID' }));
   });
