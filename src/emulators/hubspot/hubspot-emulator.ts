@@ -93,7 +93,13 @@ export async function startHubSpotEmulator(options: HubSpotEmulatorOptions = {})
   const properties = propertyRoutes(ctx);
 
   const adapter: ProviderAdapter = {
-    routes: [...tokenRoutes, ...properties.routes, ...objectRoutes(ctx), ...batchRoutes(ctx)],
+    routes: [
+      ...tokenRoutes, ...properties.routes, ...objectRoutes(ctx), ...batchRoutes(ctx),
+      // https://developers.hubspot.com/docs/api-reference/legacy/account/account-information/get-usage-details
+      { method: 'GET', patterns: ['/account-info/v3/api-usage/daily/private-apps'], handler: () => json(200, {
+        results: [{ name: 'private-apps-api-calls-daily', ...limiter.usage(), collectedAt: clock.now().toISOString(), fetchStatus: 'SUCCESS' }],
+      }) },
+    ],
     gate(req) {
       if (req.path.startsWith('/oauth/')) return undefined;
       const who = auth.check(req);

@@ -24,6 +24,8 @@ export type Admission = { ok: true; headers: Record<string, string> } | { ok: fa
 
 export interface HubSpotRateLimiter {
   admit(token: string, isSearch: boolean): Admission;
+  /** Today's use, for GET /account-info/v3/api-usage/daily/private-apps. */
+  usage(): { usageLimit: number; currentUsage: number; resetsAt: string };
   reset(): void;
 }
 
@@ -49,6 +51,12 @@ export function createHubSpotRateLimiter(limits: HubSpotLimits, clock: EmulatorC
 
   return {
     reset() { burst = []; day = ''; dailyUsed = 0; search.clear(); },
+    usage() {
+      const now = new Date(clock.nowMs());
+      const today = now.toISOString().slice(0, 10);
+      const resetsAt = new Date(Date.parse(`${today}T00:00:00.000Z`) + 86_400_000).toISOString();
+      return { usageLimit: limits.daily, currentUsage: today === day ? dailyUsed : 0, resetsAt };
+    },
     admit(token, isSearch) {
       const now = clock.nowMs();
       const today = new Date(now).toISOString().slice(0, 10);

@@ -267,6 +267,13 @@ describe('HubSpot emulator: auth and limits', () => {
     expect((await call('GET', '/crm/v3/objects/contacts')).status).toBe(200);
   });
 
+  it('reports the day\'s use on the account-info usage endpoint', async () => {
+    const { call } = await start();
+    await call('GET', '/crm/v3/objects/contacts');
+    const r = await call('GET', '/account-info/v3/api-usage/daily/private-apps');
+    expect(r.body.results[0]).toMatchObject({ usageLimit: 250_000, currentUsage: 2, resetsAt: expect.any(String) });
+  });
+
   it('limits search per token per second', async () => {
     const { call } = await start({ limits: { searchPerSecond: 2 } });
     const statuses: number[] = [];
