@@ -13,9 +13,15 @@ export function register(program: Command): void {
     .command('validate')
     .description('check the daemon config and mapping files; print every problem with file:line:col')
     .argument('[paths...]', 'mapping files or directories (default: the mappings directory of the config)')
-    .action(async (paths: string[], _options: unknown, command: Command) => {
+    .option('--json', 'print the problems as a JSON array (file, line, col, code, message, severity) for tools')
+    .action(async (paths: string[], options: { json?: boolean }, command: Command) => {
       const configPath = (command.optsWithGlobals() as { config: string }).config;
       const result = await checkWorkspace({ configPath, env: process.env, paths, connectorKinds: Object.keys(connectorFactories) });
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(result.problems, null, 2)}\n`);
+        if (hasErrors(result.problems)) process.exitCode = 1;
+        return;
+      }
       for (const problem of result.problems) process.stdout.write(`${formatProblem(problem)}\n`);
       const errors = result.problems.filter((p) => p.severity === 'error').length;
       const warnings = result.problems.length - errors;

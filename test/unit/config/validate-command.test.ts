@@ -45,6 +45,14 @@ describe('concord validate', () => {
     expect(result).toEqual({ code: 0, stdout: 'ok: 3 files valid\n' });
   });
 
+  it('prints the problems as JSON for tools with --json', async () => {
+    const result = await concord(...context, 'validate', '--json', `${malformed}/bad-cron`);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toEqual([expect.objectContaining({
+      file: `${malformed}/bad-cron/hubspot-mailchimp.contacts.yaml`, line: 8, col: 7, code: 'CONCORD_ERR_MAPPING_BAD_CRON', severity: 'error',
+    })]);
+  });
+
   it('reports a config it cannot read', async () => {
     const result = await concord('-c', 'no/such.yaml', 'validate', 'test/fixtures/mappings/valid/one-owner');
     expect(result.code).toBe(1);
