@@ -7,13 +7,13 @@
  * registry. Tests pass their own `ConnectorSource` to `register` instead.
  */
 import type { Command } from 'commander';
-import { loadWorkspace } from '../../config/workspace.js';
+import { checkWorkspace } from '../../config/workspace.js';
 import type { HttpClient } from '../../connectors/http/http-types.js';
 import { createConnector, connectorFactories } from '../../connectors/registry.js';
 import { createEngineSession, type ConnectorSource, type EngineSession } from '../../engine/session/engine-session.js';
 import { createEngineStore } from '../../engine/state/kysely-engine-store.js';
 import { syncPair, type SyncProgress } from '../../engine/sync/sync-pair.js';
-import { formatProblem } from '../../config/problems.js';
+import { formatProblem, hasErrors } from '../../config/problems.js';
 import { asSystemId } from '../../shared/ids.js';
 import { systemClock } from '../../shared/clock.js';
 import { ConcordError } from '../../shared/errors/index.js';
@@ -43,20 +43,30 @@ function registrySource(config: Readonly<DaemonConfig>): ConnectorSource {
   };
 }
 
-/** Opens config, mappings, store and connectors; `run` gets the session and the store is closed after. */
+/**
+ * Opens config, mappings, store and connectors; `run` gets the session and the store is closed after. An error in
+ * the daemon config stops the command. A mapping file with errors is left out (with a warning naming it, and
+ * `concord validate` for details): a one-off command on one pair need not wait for another pair's file to be fixed.
+ */
 export async function withEngineSession<T>(command: Command, options: EngineCommandOptions, run: (session: EngineSession) => Promise<T>): Promise<T> {
   const configPath = (command.optsWithGlobals() as { config: string }).config;
-  const loaded = await loadWorkspace(configPath, process.env, options.connectorSource ? {} : { connectorKinds: Object.keys(connectorFactories) });
-  if (!loaded.ok) {
+  const checked = await checkWorkspace({
+    configPath, env: process.env, ...(options.connectorSource ? {} : { connectorKinds: Object.keys(connectorFactories) }),
+  });
+  const configProblems = checked.problems.filter((p) => p.severity === 'error' && !checked.mappings.some((m) => m.file === p.file));
+  if (!checked.config || configProblems.length > 0) {
     throw new ConcordError('CONCORD_ERR_ENGINE_WORKSPACE_INVALID',
-      `${configPath}: the config or mapping files have errors:\n${loaded.problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
+      `${configPath}: the daemon config has errors:\n${configProblems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
   }
+  const broken = checked.mappings.filter((m) => !m.compiled || hasErrors(m.problems));
+  for (const m of broken) process.stderr.write(`warning: ${m.file} has errors and is left out; run \`concord validate ${m.file}\`\n`);
+  const mappings = checked.mappings.flatMap((m) => (m.compiled && !hasErrors(m.problems) ? [m.compiled] : []));
   const log = createLogger({ level: process.env.CONCORD_LOG_LEVEL ?? 'warn', destination: process.stderr as never });
-  const db = await openStore(loaded.config.database.url);
+  const db = await openStore(checked.config.database.url);
   try {
     const session = createEngineSession({
-      store: createEngineStore(db.db, systemClock), mappings: loaded.mappings,
-      connectors: (options.connectorSource ?? registrySource)(loaded.config), clock: systemClock, log,
+      store: createEngineStore(db.db, systemClock), mappings,
+      connectors: (options.connectorSource ?? registrySource)(checked.config), clock: systemClock, log,
     });
     return await run(session);
   } finally {

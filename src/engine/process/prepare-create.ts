@@ -35,9 +35,9 @@ export async function prepareCreate(
   for (const f of mapping.fields) {
     if (f.direction !== 'both' && f.direction !== towards) continue;
     const value = readField(record.fields, f[side]);
-    if (value === undefined) continue;
-    const converted = value === null ? { ok: true as const, value: null }
-      : await (target === 'right' ? f.transform.toRight(value, tctx) : f.transform.toLeft(value, tctx));
+    // An empty source value creates nothing: the new record simply lacks the field.
+    if (value === undefined || value === null) continue;
+    const converted = await (target === 'right' ? f.transform.toRight(value, tctx) : f.transform.toLeft(value, tctx));
     if (!converted.ok) {
       if (converted.kind === 'waiting') {
         plan.status = 'waiting';
