@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   claimInboxBatch, countPendingInbox, createInboxWriter, insertInboxEvents, loadCursor, markInboxProcessed,
   pruneProcessedInbox, saveCursor, withTransaction, type InboxEvent,
 } from '../../../src/store/index.js';
 import { createManualClock } from '../../../src/shared/clock.js';
-import { describeEachDialect } from '../../support/db.js';
+import { createSqliteTestStore, describeEachDialect } from '../../support/db.js';
 
 const now = new Date('2026-03-01T10:00:00.000Z');
 const ev = (system: string, eventId: string, remoteId = `r-${eventId}`): InboxEvent =>
@@ -127,5 +127,15 @@ describeEachDialect('inbox group commit', (getStore) => {
         expect(results.reduce((n, r) => n + r.inserted, 0)).toBe(distinct.size);
       },
     ), { numRuns: 25 });
+  });
+});
+
+describe('inbox group commit when the commit fails', () => {
+  it('rejects every waiting write instead of leaving a webhook unanswered', async () => {
+    const made = await createSqliteTestStore();
+    const writer = createInboxWriter(made.store.db, { windowMs: 1 });
+    await made.dispose();
+    const results = await Promise.allSettled([writer.write([ev('gone', 'x1')]), writer.write([ev('gone', 'x2')])]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
   });
 });
