@@ -39,7 +39,8 @@ const NO_RETRY = new Set([400, 401, 403, 404, 405]);
 export function hubspotRetryPolicy(settings: () => HubSpotWebhookSettings): RetryPolicy {
   return {
     maxAttempts: 11,
-    timeoutMs: settings().timeoutMs,
+    // Getters, so settings changed through the admin API apply to the next attempt.
+    get timeoutMs() { return settings().timeoutMs; },
     shouldRetry: (status) => status === undefined || !NO_RETRY.has(status),
     delayMs: (attempt, retryAfter) => retryAfter !== undefined
       ? retryAfter * 1000

@@ -19,8 +19,9 @@ export interface MailchimpWebhookSettings {
 
 export function mailchimpRetryPolicy(settings: () => MailchimpWebhookSettings): RetryPolicy {
   return {
-    maxAttempts: settings().maxAttempts,
-    timeoutMs: settings().timeoutMs,
+    // Getters, so settings changed through the admin API apply to the next attempt.
+    get maxAttempts() { return settings().maxAttempts; },
+    get timeoutMs() { return settings().timeoutMs; },
     shouldRetry: () => true,
     delayMs: (attempt) => settings().retryBaseDelayMs * 2 ** (attempt - 1),
   };
