@@ -77,10 +77,11 @@ export function createHubSpotWebhookSender(deps: {
   const flush = (): void => {
     flushScheduled = false;
     const s = deps.settings();
-    const url = s.targetUrl;
     const events = pending;
     pending = [];
-    if (!url) return;
+    if (!s.targetUrl) return;
+    // Sign the URL exactly as it goes on the wire (fetch normalises, e.g. adds the trailing "/" of a bare host).
+    const url = new URL(s.targetUrl).toString();
     for (let i = 0; i < events.length; i += s.maxEventsPerRequest) {
       const chunk = events.slice(i, i + s.maxEventsPerRequest);
       deps.queue.enqueue({
