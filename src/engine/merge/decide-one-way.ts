@@ -23,18 +23,27 @@ export function decideOneWay(ctx: FieldContext): FieldDecision {
   if (failure) return decision(ctx, failure);
   const sourceAsTarget = convertedValue(converted);
   const targetValue = target === 'left' ? input.left : input.right;
-  if (fieldValuesEqual(ctx.rule, targetValue, sourceAsTarget)) return decision(ctx, { kind: 'none' });
-
   const fill = ctx.rule.strategy === 'fill-empty';
+  if (stale[target]) {
+    // An old copy of the target says nothing of what it holds now: compare nothing with it. A source
+    // change still goes to it (fill-empty: only if it is empty, which cannot be told).
+    if (changed[source]) return fill ? decision(ctx, { kind: 'stale', side: target }) : propagate(ctx, target, 'changed', sourceAsTarget);
+    const unchangedSinceBase = base !== undefined && fieldValuesEqual(ctx.rule, targetValue, base[target].value);
+    return decision(ctx, unchangedSinceBase ? { kind: 'none' } : { kind: 'stale', side: target });
+  }
+  if (fieldValuesEqual(ctx.rule, targetValue, sourceAsTarget)) return decision(ctx, { kind: 'none' });
   if (fill && !isEmptyValue(targetValue)) return decision(ctx, { kind: 'kept', left: input.left, right: input.right });
-  if (stale[target] && !changed[source]) return decision(ctx, { kind: 'stale', side: target });
 
   const reason: PropagateReason = fill ? 'filled'
     : base === undefined ? 'new-link'
       : changed[source] ? 'changed'
         : changed[target] ? 'target-edit-reverted'
           : 'repaired';
+  return propagate(ctx, target, reason, sourceAsTarget);
+}
+
+function propagate(ctx: FieldContext, target: Side, reason: PropagateReason, sourceAsTarget: unknown): FieldDecision {
   // Values are in left space: the left source itself, or the right source converted to left.
-  const value = source === 'left' ? input.left : sourceAsTarget;
+  const value = target === 'right' ? ctx.input.left : sourceAsTarget;
   return writeTo(ctx, target, { kind: 'propagate', to: target, value, reason }, value);
 }

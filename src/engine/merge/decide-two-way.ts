@@ -1,11 +1,12 @@
 /**
  * The decision for a field synced in both directions.
  *
- * - Neither side changed: nothing, unless the two sides disagree (possible only when the mapping
- *   changed since the base): then they are settled as a conflict, so that they come back in line.
+ * - Neither side changed: nothing. (After a mapping change, sides that no longer agree under the new
+ *   transform are brought in line at their next change.)
  * - One side changed: that change is propagated, whatever the strategy (`fill-empty`: only into an
  *   empty side).
- * - Both changed: equal values converge; different ones are settled by the strategy.
+ * - Both changed: equal values converge (except `sum-deltas`: two equal counts are two deltas, and
+ *   both count); different ones are settled by the strategy.
  * - No base (a new link): as if both changed, except that an empty side simply receives the other's value.
  * - A stale side counts as unchanged: a change on the other side is still propagated to it, but its
  *   own differing value is only reported (`stale`), never written anywhere.
@@ -32,12 +33,10 @@ export function decideTwoWay(ctx: FieldContext): FieldDecision {
     return settleConflict(ctx, right);
   }
 
-  if (!changed.left && !changed.right) {
-    // Nothing changed: a disagreement that cannot be seen (right not convertible) is no reason to act.
-    if (rightFailure || agree) return decision(ctx, { kind: 'none' });
-    if (ctx.rule.strategy === 'fill-empty') return fillEmpty(ctx, right, false, 'repaired');
-    return settleConflict(ctx, right);
-  }
+  // Nothing changed since the last decision: nothing to do. The sides may disagree only as that decision
+  // left them (fill-empty keeps two values; a manual conflict's fallback may have done so), and deciding
+  // again would reopen a settled conflict.
+  if (!changed.left && !changed.right) return decision(ctx, { kind: 'none' });
 
   if (changed.left !== changed.right) {
     const from: Side = changed.left ? 'left' : 'right';
@@ -51,7 +50,8 @@ export function decideTwoWay(ctx: FieldContext): FieldDecision {
   }
 
   if (rightFailure) return decision(ctx, rightFailure);
-  if (agree) return decision(ctx, { kind: 'converge', value: input.left });
+  // Two counters that moved to the same number are two deltas (a sale on each shop), not agreement.
+  if (agree && ctx.rule.strategy !== 'sum-deltas') return decision(ctx, { kind: 'converge', value: input.left });
   if (ctx.rule.strategy === 'fill-empty') return fillEmpty(ctx, right, true);
   return settleConflict(ctx, right);
 }
@@ -73,11 +73,11 @@ function propagate(ctx: FieldContext, to: Side, reason: PropagateReason): FieldD
  * `fill-empty` decides on the values as they are now: an empty side receives the other's value, two
  * non-empty values are both kept. When both sides changed it is a settled conflict, else a propagation.
  */
-function fillEmpty(ctx: FieldContext, right: unknown, bothChanged: boolean, reason: PropagateReason = 'filled'): FieldDecision {
+function fillEmpty(ctx: FieldContext, right: unknown, bothChanged: boolean): FieldDecision {
   const left = ctx.input.left;
   if (!isEmptyValue(left) && !isEmptyValue(right)) return decision(ctx, { kind: 'kept', left, right: ctx.input.right });
   if (bothChanged) return settleConflict(ctx, right);
-  return propagate(ctx, isEmptyValue(left) ? 'left' : 'right', reason);
+  return propagate(ctx, isEmptyValue(left) ? 'left' : 'right', 'filled');
 }
 
 function decideWithStaleSide(ctx: FieldContext): FieldDecision {

@@ -108,7 +108,10 @@ export type PropagateReason =
   | 'new-link'
   /** `fill-empty`: the target side was empty. */
   | 'filled'
-  /** Neither side changed since the base, yet they disagree (the mapping changed): they are brought back in line. */
+  /**
+   * A one-way field whose sides are unchanged since the base, yet the target does not hold the converted
+   * source (the mapping changed): the target is brought back in line.
+   */
   | 'repaired';
 
 /** A manual conflict held on a field. */
