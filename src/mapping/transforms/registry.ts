@@ -6,7 +6,7 @@ import type { TransformSpec } from '../../config/mapping-schema.js';
 import type { CompiledTransform } from '../compiled-types.js';
 import type { MappingProblem } from '../problems.js';
 import { createBooleanString } from './boolean-string.js';
-import { calendarTransforms } from './calendar-slot.js';
+import { calendarTransforms } from './calendar/index.js';
 import { createChain } from './chain.js';
 import { describeValue } from './converted.js';
 import { createDate, dateFormats, isKnownZone, type DateOptions } from './date.js';
@@ -48,8 +48,7 @@ const calendarNames = ['rrule', 'event_time', 'timezone'] as const;
 const objectKeys = ['map', 'number', 'date', 'lookup', 'jsonata', 'phone_e164'];
 
 export function availableTransformNames(): string[] {
-  const calendar = calendarNames.filter((n) => calendarTransforms?.[n] !== undefined);
-  return [...Object.keys(simpleNamed), ...calendar, ...objectKeys.map((k) => `{ ${k}: ... }`)];
+  return [...Object.keys(simpleNamed), ...calendarNames, ...objectKeys.map((k) => `{ ${k}: ... }`)];
 }
 
 type StepResult = { ok: true; step: BoundStep } | { ok: false; problem: MappingProblem };
@@ -73,9 +72,8 @@ function bindNamed(name: string, path: (string | number)[]): StepResult {
   const simple = simpleNamed[name];
   if (simple) return { ok: true, step: { kind: name, produces: simple.produces, path, transform: simple.create() } };
   if ((calendarNames as readonly string[]).includes(name)) {
-    const factory = calendarTransforms?.[name as (typeof calendarNames)[number]];
-    if (!factory) return unavailable(path, `"${name}"`);
-    return { ok: true, step: { kind: name, produces: 'any', path, transform: factory() } };
+    const transform = calendarTransforms[name as (typeof calendarNames)[number]]();
+    return { ok: true, step: { kind: name, produces: 'any', path, transform } };
   }
   return unavailable(path, `"${name}"`);
 }
