@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
@@ -116,9 +116,8 @@ export function parseConnectorFacts(data: unknown, where: string): ConnectorFact
 
 /** Reads and validates a facts file beside a connector module: `loadConnectorFacts(new URL('./x.connector.yaml', import.meta.url))`. */
 export function loadConnectorFacts(file: URL): ConnectorFacts {
-  let path = fileURLToPath(file);
-  // tsc does not copy YAML into dist/: a built module reads the facts file from the source tree beside it.
-  if (!existsSync(path) && path.includes('/dist/src/')) path = path.replace('/dist/src/', '/src/');
+  // The build copies facts files into dist/ beside the compiled modules (scripts/copy-assets.mjs).
+  const path = fileURLToPath(file);
   const text = readFileSync(path, 'utf8');
   // Core schema: no custom tags; few aliases; duplicate keys are errors.
   return parseConnectorFacts(parse(text, { schema: 'core', maxAliasCount: 20, uniqueKeys: true }), path);
