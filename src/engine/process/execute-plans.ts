@@ -68,7 +68,15 @@ export async function executePlans(
       results.push({ key: p.key, outcome: p.status === 'failed' ? 'skipped' : p.status, linkId: p.linkId, plan: p });
       continue;
     }
-    results.push(await commitItem(deps, p, outcomes, journalIds, batchId));
+    try {
+      results.push(await commitItem(deps, p, outcomes, journalIds, batchId));
+    } catch (err) {
+      // The writes went out but their bookkeeping could not be committed (a link refused, the database gone):
+      // the intents stay open, so recovery settles them, and this item alone is reported failed.
+      const message = err instanceof Error ? err.message : String(err);
+      deps.log.error({ event: 'engine:item:commit-failed', key: p.key, err: message }, 'commit failed after the writes');
+      results.push({ key: p.key, outcome: 'failed', plan: p, errors: [`commit failed: ${message}`] });
+    }
   }
   return results;
 }
