@@ -23,6 +23,8 @@ export interface EmulatorDataAdmin {
   configureWebhooks(settings: Record<string, unknown>): AdminResult<Record<string, unknown>>;
   /** Back to the state right after start: data, tokens, rate-limit windows. */
   reset(): void;
+  /** Provider-specific happenings that are not record edits (e.g. Mailchimp's campaign sent). */
+  action?(name: string, body: unknown, query: URLSearchParams): AdminResult<unknown>;
 }
 
 const seedBodySchema = z.union([
@@ -83,6 +85,11 @@ export function createAdminApi(deps: {
     {
       method: 'DELETE', patterns: ['/__emulator/records/:object/:id'],
       handler: (r) => fromResult(data.remove(r.params.object ?? '', r.params.id ?? '', r.query)),
+    },
+    {
+      method: 'POST', patterns: ['/__emulator/actions/:name'], handler: (r) => (data.action
+        ? fromResult(data.action(r.params.name ?? '', r.body ?? {}, r.query))
+        : problem(404, 'this emulator has no actions')),
     },
     { method: 'GET', patterns: ['/__emulator/faults'], handler: () => json(200, { faults: faults.list() }) },
     {

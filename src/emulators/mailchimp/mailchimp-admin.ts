@@ -27,6 +27,7 @@ export function createMailchimpAdmin(deps: {
   settings: MailchimpWebhookSettings;
   /** Registers a webhook without the GET check (the admin is trusted). */
   register: (list: AudienceList, url: string, events?: Record<string, boolean>, sources?: Record<string, boolean>) => void;
+  publishCampaign: (list: AudienceList, campaign: { id: string; subject: string; status: string; reason: string }) => void;
   info: () => Record<string, unknown>;
   reset: () => void;
 }): EmulatorDataAdmin {
@@ -78,6 +79,18 @@ export function createMailchimpAdmin(deps: {
       if (!list.ok) return list;
       const permanent = query.get('permanent') === 'true';
       return removeMember(ctx, list.value, hashOf(id), permanent, originOf(query)) ? { ok: true, value: null } : fail(404, `no member ${id}`);
+    },
+    action(name, body, query) {
+      if (name !== 'campaign') return fail(404, `unknown action "${name}"; allowed: campaign`);
+      const list = listFor('members', query);
+      if (!list.ok) return list;
+      const parsed = z.strictObject({
+        id: z.string().default(() => ctx.random.hex(10)), subject: z.string().default('Emulator campaign'),
+        status: z.string().default('sent'), reason: z.string().default(''),
+      }).safeParse(body);
+      if (!parsed.success) return fail(400, z.prettifyError(parsed.error));
+      deps.publishCampaign(list.value, parsed.data);
+      return { ok: true, value: parsed.data };
     },
     configureWebhooks(input) {
       const parsed = settingsSchema.safeParse(input);

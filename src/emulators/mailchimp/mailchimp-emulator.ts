@@ -113,6 +113,7 @@ export async function startMailchimpEmulator(options: MailchimpEmulatorOptions =
       ctx,
       settings,
       register,
+      publishCampaign: (list, campaign) => sender.publishCampaign(list, campaign),
       info: () => ({
         provider: 'mailchimp', url: server?.url, baseUrl: server ? `${server.url}/3.0` : undefined, credentials: publicCredentials,
         lists: [...store.lists.values()].map((l) => ({ id: l.id, name: l.name, webhooks: l.webhooks })), objects: ['members'],

@@ -65,23 +65,34 @@ export function wants(reg: WebhookRegistration, event: MemberEvent): boolean {
 }
 
 export function createMailchimpWebhookSender(deps: { clock: EmulatorClock; queue: WebhookQueue }) {
+  const send = (reg: WebhookRegistration, describe: string, body: string): void => {
+    deps.queue.enqueue({
+      describe,
+      build: () => ({
+        method: 'POST',
+        url: reg.url,
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'User-Agent': 'MailChimp' },
+        body,
+      }),
+    });
+  };
   return {
     publish(list: AudienceList, event: MemberEvent): void {
-      const at = deps.clock.now();
       // The payload is fixed when the event happens; retries resend the same body.
-      const body = eventForm(event, list, at).toString();
-      for (const reg of list.webhooks) {
-        if (!wants(reg, event)) continue;
-        deps.queue.enqueue({
-          describe: `${event.type} ${event.member.email_address}`,
-          build: () => ({
-            method: 'POST',
-            url: reg.url,
-            headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'User-Agent': 'MailChimp' },
-            body,
-          }),
-        });
-      }
+      const body = eventForm(event, list, deps.clock.now()).toString();
+      for (const reg of list.webhooks) if (wants(reg, event)) send(reg, `${event.type} ${event.member.email_address}`, body);
+    },
+    /** A campaign sending status change: `data[id]`, `data[subject]`, `data[status]`, `data[reason]`, `data[list_id]`. */
+    publishCampaign(list: AudienceList, campaign: { id: string; subject: string; status: string; reason: string }): void {
+      const form = new URLSearchParams();
+      form.append('type', 'campaign');
+      form.append('fired_at', firedAt(deps.clock.now()));
+      form.append('data[id]', campaign.id);
+      form.append('data[subject]', campaign.subject);
+      form.append('data[status]', campaign.status);
+      form.append('data[reason]', campaign.reason);
+      form.append('data[list_id]', list.id);
+      for (const reg of list.webhooks) if (reg.events.campaign) send(reg, `campaign ${campaign.id}`, form.toString());
     },
   };
 }

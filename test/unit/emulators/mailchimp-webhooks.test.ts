@@ -88,6 +88,17 @@ describe('Mailchimp emulator webhooks', () => {
     expect(receiver.received.map((r) => new URLSearchParams(r.body).get('data[email]'))).toEqual(['ui@example.com']);
   });
 
+  it('a campaign action sends a campaign event with its id, subject and status', async () => {
+    receiver = await startReceiver();
+    emulator = await startMailchimpEmulator({ seed: 'mcw6', webhookUrl: receiver.url });
+    const r = await adminCall(emulator, 'POST', '/actions/campaign', { id: 'c1', subject: 'Spring news' });
+    expect(r.status).toBe(200);
+    await emulator.webhooks.idle();
+    const form = new URLSearchParams(receiver.received[0]!.body);
+    expect([form.get('type'), form.get('data[id]'), form.get('data[subject]'), form.get('data[status]'), form.get('data[list_id]')])
+      .toEqual(['campaign', 'c1', 'Spring news', 'sent', emulator.credentials.listId]);
+  });
+
   it('retries an unreachable or failing receiver and sends the same body again', async () => {
     receiver = await startReceiver((_r, i) => (i < 2 ? 503 : 200));
     emulator = await startMailchimpEmulator({ seed: 'mcw5', webhookUrl: receiver.url, webhooks: { retryBaseDelayMs: 1 } });
