@@ -50,7 +50,6 @@ export async function prepareLinked(deps: EngineDeps, input: LinkedInput): Promi
     return plan;
   }
   const { result } = decided;
-  const now = clock.now().getTime();
   for (const fieldId of result.conflictsOpened) {
     const held = result.fields.find((d) => d.field === fieldId)?.outcome;
     if (held?.kind !== 'held') continue;
@@ -64,7 +63,7 @@ export async function prepareLinked(deps: EngineDeps, input: LinkedInput): Promi
     if (result.conflictsClosed.includes(c.field) || input.forced?.has(c.field)) {
       const o = result.fields.find((d) => d.field === c.field)?.outcome;
       const resolution = input.forced?.has(c.field) ? 'manual'
-        : o?.kind === 'settled' && o.viaFallback ? `fallback ${o.strategy} after ${new Date(now).toISOString()}` : 'values agree';
+        : o?.kind === 'settled' && o.viaFallback ? `fallback ${o.strategy} (due ${c.fallbackDueAt})` : 'values agree';
       plan.conflictsToSettle.push({ id: c.id, fieldId: c.field, resolution });
     }
   }

@@ -70,7 +70,7 @@ export async function syncPair(deps: EngineDeps, options: SyncOptions = {}): Pro
   };
   if (options.dryRun) {
     const [l, r] = await Promise.all([listChangedItems(deps, 'left'), listChangedItems(deps, 'right')]);
-    report.plans = await planItems(deps, [...l.items, ...r.items]);
+    report.plans = await planItems(deps, dedupe([...(await dueConflictItems(deps)), ...l.items, ...r.items]));
     report.passes = 1;
     return report;
   }

@@ -45,6 +45,38 @@ describeEachDialect('processing work items', (getStore) => {
     });
   }
 
+  it('merge-set: additions and removals from both sides are all kept', async () => {
+    const f = createFixture(getStore, {
+      mapping: { ...mappingWith('prefer-left'), fields: [
+        { left: 'email', right: 'email_address', direction: 'both', conflict: 'prefer-left' },
+        { left: 'tags', right: 'labels', direction: 'both', conflict: 'merge-set' },
+      ] },
+    });
+    const l = f.left.put('contacts', { email: 't@x.io', tags: ['a', 'b'] });
+    await syncPair(f.deps);
+    const r = f.right.all('members')[0]!;
+    f.left.edit('contacts', l.id, { tags: ['a', 'b', 'c'] });
+    f.right.edit('members', r.id, { labels: ['b', 'd'] });
+    await syncPair(f.deps);
+    expect([...(f.left.record('contacts', l.id)!.fields.tags as string[])].sort()).toEqual(['b', 'c', 'd']);
+    expect([...(f.right.record('members', r.id)!.fields.labels as string[])].sort()).toEqual(['b', 'c', 'd']);
+  });
+
+  it('fill-empty: an empty side is filled, two different values are both kept', async () => {
+    const f = createFixture(getStore, {
+      mapping: { ...mappingWith('prefer-left'), fields: [
+        { left: 'email', right: 'email_address', direction: 'both', conflict: 'prefer-left' },
+        { left: 'phone', right: 'tel', direction: 'both', conflict: 'fill-empty' },
+        { left: 'city', right: 'town', direction: 'both', conflict: 'fill-empty' },
+      ] },
+    });
+    const l = f.left.put('contacts', { email: 'fe@x.io', city: 'Oslo' });
+    const r = f.right.put('members', { email_address: 'fe@x.io', tel: '+4712345678', town: 'Bergen' });
+    await syncPair(f.deps);
+    expect(f.left.record('contacts', l.id)?.fields).toMatchObject({ phone: '+4712345678', city: 'Oslo' });
+    expect(f.right.record('members', r.id)?.fields).toMatchObject({ tel: '+4712345678', town: 'Bergen' });
+  });
+
   it('last-write-wins: the later per-field change wins, whichever side it is on', async () => {
     const { f, l, r } = await linked('last-write-wins', { fieldTimes: true });
     f.clock.advance(60_000);
