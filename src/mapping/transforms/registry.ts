@@ -6,7 +6,6 @@ import type { TransformSpec } from '../../config/mapping-schema.js';
 import type { CompiledTransform } from '../compiled-types.js';
 import type { MappingProblem } from '../problems.js';
 import { createBooleanString } from './boolean-string.js';
-import { calendarTransforms } from './calendar/index.js';
 import { createChain } from './chain.js';
 import { describeValue } from './converted.js';
 import { createDate, dateFormats, isKnownZone, type DateOptions } from './date.js';
@@ -45,10 +44,20 @@ const simpleNamed: Record<string, { create: () => CompiledTransform; produces: V
   boolean_string: { create: createBooleanString, produces: 'text' },
 };
 const calendarNames = ['rrule', 'event_time', 'timezone'] as const;
+
+/**
+ * The calendar transforms live in ./calendar/ and pull in the rrule package. They are loaded here so that a failure
+ * to load them costs only the three calendar names (reported as not available, with the reason), never every
+ * mapping and every command that compiles one.
+ */
+const calendar = await import('./calendar/index.js').then(
+  (m) => ({ ok: true as const, transforms: m.calendarTransforms }),
+  (error: unknown) => ({ ok: false as const, reason: error instanceof Error ? error.message : String(error) }),
+);
 const objectKeys = ['map', 'number', 'date', 'lookup', 'jsonata', 'phone_e164'];
 
 export function availableTransformNames(): string[] {
-  return [...Object.keys(simpleNamed), ...calendarNames, ...objectKeys.map((k) => `{ ${k}: ... }`)];
+  return [...Object.keys(simpleNamed), ...(calendar.ok ? calendarNames : []), ...objectKeys.map((k) => `{ ${k}: ... }`)];
 }
 
 type StepResult = { ok: true; step: BoundStep } | { ok: false; problem: MappingProblem };
@@ -72,7 +81,8 @@ function bindNamed(name: string, path: (string | number)[]): StepResult {
   const simple = simpleNamed[name];
   if (simple) return { ok: true, step: { kind: name, produces: simple.produces, path, transform: simple.create() } };
   if ((calendarNames as readonly string[]).includes(name)) {
-    const transform = calendarTransforms[name as (typeof calendarNames)[number]]();
+    if (!calendar.ok) return unavailable(path, `"${name}" (the calendar transforms failed to load: ${calendar.reason})`);
+    const transform = calendar.transforms[name as (typeof calendarNames)[number]]();
     return { ok: true, step: { kind: name, produces: 'any', path, transform } };
   }
   return unavailable(path, `"${name}"`);

@@ -84,6 +84,20 @@ describe('compileMapping on valid mappings', () => {
   });
 });
 
+describe('compileMapping binds the calendar transforms by name', () => {
+  it('on two-way fields, as the calendar pair uses them', () => {
+    const r = compileMapping(mapping({
+      fields: [
+        { left: 'start', right: 'start', transform: 'event_time' },
+        { left: 'recurrence', right: 'recurrence', transform: 'rrule' },
+        { left: 'start.timeZone', right: 'originalStartTimeZone', transform: 'timezone' },
+      ],
+    }), { file });
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    expect(r.mapping.fields.map((f) => f.transform.name)).toEqual(['event_time', 'rrule', 'timezone']);
+  });
+});
+
 describe('compileMapping refuses what would flap or cannot be merged', () => {
   it('a two-way map that is not one-to-one, naming the colliding keys', () => {
     expect(problemsOf(mapping({
