@@ -1,6 +1,12 @@
 /**
  * Completing the base after the writes of a merge succeeded: the caller converted each right-bound
  * value with the field's `toRight` and wrote it; those raw right values become the base's right values.
+ *
+ * Only when EVERY write of the result succeeded. When one side's write landed and the other's did not
+ * (a per-item failure, a stale-version answer), keep the old base and retry the failed side's write of
+ * the same values (its journal intent) before merging this link again: a fresh merge against the old
+ * base would see Concord's own landed write as a change, and for `sum-deltas` count the other side's
+ * delta a second time (for `merge-set`, re-add what the other side removed).
  */
 import { ConcordError } from '../../shared/errors/index.js';
 import type { BaseDraft, MergeBase, SideVersion } from './merge-types.js';

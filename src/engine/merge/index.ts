@@ -1,6 +1,25 @@
 /**
- * The three-way field merge. `merge(input)` decides per field (pure, synchronous);
- * `finalizeBase(result.base, written)` gives the base to store once the decided writes succeeded.
+ * The three-way field merge (DESIGN §2 step 4). How the engine uses it, for one link:
+ *
+ * ```ts
+ * const result = merge({
+ *   fields: mapping.fields.map((rule) => ({
+ *     rule, left: l, right: r,                       // raw values read now (getPath on each record)
+ *     leftAsRight: await rule.transform.toRight(l, ctx),
+ *     rightAsLeft: await rule.transform.toLeft(r, ctx),
+ *     leftChangedAt: leftRecord.fieldTimes?.[rule.left], rightChangedAt: rightRecord.fieldTimes?.[rule.right],
+ *   })),
+ *   left: leftRecord, right: rightRecord,            // version + modifiedAt
+ *   base: storedShadow ?? null, priority: mapping.priority, now: clock.now(), openConflicts,
+ * });
+ * if (!result.ready) retryLater();                   // a lookup reference is not linked yet: write nothing
+ * // per field: d.write.left?.value as is; d.write.right?.value through toRight (a failure there: do not write it)
+ * // after the writes succeed, in the commit transaction:
+ * const base = finalizeBase(result.base, { rightValues, after: { left: writtenLeft, right: writtenRight } });
+ * ```
+ *
+ * Open a conflict row for each of `result.conflictsOpened`, close those of `result.conflictsClosed`;
+ * audit each decision by its outcome (`propagate.reason`, `settled.strategy`, `viaFallback`).
  */
 export { merge } from './merge.js';
 export { finalizeBase, type WrittenSides } from './finalize-base.js';

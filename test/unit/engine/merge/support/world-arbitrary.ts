@@ -144,7 +144,7 @@ export function worldArbitrary(options: WorldOptions = {}): fc.Arbitrary<World> 
         base.fields[f.rule.id] = entry;
       }
     }
-    const modes: Mode[] = base === null ? ['changed'] : ['same', 'changed', 'changed', 'stale'];
+    const modes: Mode[] = base === null ? ['changed'] : ['same', 'same', 'changed', 'changed', 'changed', 'stale'];
     const left = side(g, 'left', fields, base, pick(g, modes), (f) => leftValue(g, f));
     const right = side(g, 'right', fields, base, pick(g, modes), (f) => rightValue(g, f));
     const openConflicts: Record<string, string> = {};
