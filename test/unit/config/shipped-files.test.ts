@@ -7,14 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../../../src/config/problems.js';
 import { checkWorkspace, loadWorkspace } from '../../../src/config/workspace.js';
-import { availableTransformNames } from '../../../src/mapping/transforms/registry.js';
 
 const shipped = readdirSync('mappings').filter((f) => f.endsWith('.yaml')).sort();
-/** The calendar transforms (rrule, event_time) land separately; until then only the calendar example waits. */
-const calendarReady = ['rrule', 'event_time'].every((name) => availableTransformNames().includes(name));
-const calendarFile = 'mappings/googlecalendar-msgraph.events.yaml';
-const calendarWaits = (p: { file: string; code: string }) =>
-  !calendarReady && p.file === calendarFile && p.code === 'CONCORD_ERR_TRANSFORM_UNAVAILABLE';
 
 describe('shipped example mappings', () => {
   it('include the families of DESIGN.md', () => {
@@ -26,11 +20,11 @@ describe('shipped example mappings', () => {
 
   it('validate cleanly against the shipped config', async () => {
     const result = await checkWorkspace({ configPath: 'config/concord.yaml', env: {} });
-    expect(result.problems.filter((p) => !calendarWaits(p)).map(formatProblem)).toEqual([]);
+    expect(result.problems.map(formatProblem)).toEqual([]);
     expect(result.checkedFiles).toBe(1 + shipped.length);
   });
 
-  it.skipIf(!calendarReady)('compile for the daemon with every system enabled (needs the calendar transforms)', async () => {
+  it('compile for the daemon with every system enabled', async () => {
     const result = await loadWorkspace('test/fixtures/config/all-systems.yaml', {});
     if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
     expect(result.mappings.map((m) => m.pair).sort()).toEqual([
@@ -38,13 +32,6 @@ describe('shipped example mappings', () => {
     ]);
     const contacts = result.mappings.find((m) => m.pair === 'crm-marketing-contacts')!;
     expect(contacts.right.params).toEqual({ list_id: 'demolist01' });
-  });
-
-  it('all but the calendar example compile while the calendar transforms are not in this build', async () => {
-    const result = await checkWorkspace({ configPath: 'test/fixtures/config/all-systems.yaml', env: {} });
-    expect(result.problems.filter((p) => !calendarWaits(p)).map(formatProblem)).toEqual([]);
-    expect(result.checkedMappings.filter((m) => m.compiled).map((m) => m.file).sort())
-      .toEqual(shipped.map((f) => `mappings/${f}`).filter((f) => calendarReady || f !== calendarFile));
   });
 
   it('each starts with the yaml-language-server comment naming the committed JSON Schema', () => {
