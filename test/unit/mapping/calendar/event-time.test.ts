@@ -6,11 +6,11 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { createEventTime } from '../../../../src/mapping/transforms/calendar/event-time.js';
+import { noLinks, sync } from './sync-result.js';
 
-const noLinks = { lookup: () => undefined };
 const t = createEventTime();
-const right = (v: unknown) => t.toRight(v, noLinks);
-const left = (v: unknown) => t.toLeft(v, noLinks);
+const right = (v: unknown) => sync(t.toRight(v, noLinks));
+const left = (v: unknown) => sync(t.toLeft(v, noLinks));
 
 describe('event_time examples', () => {
   it('Google\'s timed start in its own zone becomes the same wall time in the Windows zone', () => {

@@ -5,11 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { WINDOWS_TO_IANA_MAP } from 'windows-iana';
 import { createTimezone } from '../../../../src/mapping/transforms/calendar/timezone-transform.js';
+import { noLinks, sync } from './sync-result.js';
 
-const noLinks = { lookup: () => undefined };
 const tz = createTimezone();
-const right = (v: unknown) => tz.toRight(v, noLinks);
-const left = (v: unknown) => tz.toLeft(v, noLinks);
+const right = (v: unknown) => sync(tz.toRight(v, noLinks));
+const left = (v: unknown) => sync(tz.toLeft(v, noLinks));
 
 describe('timezone', () => {
   it('maps the CLDR pairs listed for Graph both ways', () => {
