@@ -15,7 +15,7 @@ export const engineErrors = defineErrors({
     action: 'Run `concord plan --pair <pair>` to see both links; unlink the wrong one or fix the duplicate match key, then sync again.',
   },
   CONCORD_ERR_ENGINE_CONFLICT_NOT_FOUND: {
-    meaning: 'The conflict id given to `concord conflicts show|resolve` does not exist in that pair.',
+    meaning: 'The conflict id given to `concord conflicts show` or `resolve` does not exist in that pair.',
     action: 'Run `concord conflicts list` and copy the id of an open conflict.',
   },
   CONCORD_ERR_ENGINE_CONFLICT_NOT_OPEN: {
