@@ -105,7 +105,11 @@ function write(ctx: HubSpotContext, type: HubSpotObjectType, inputs: Array<Recor
     const { record, change, isNew } = p.run();
     ctx.publish(change);
     const props = Object.keys((p.input.properties ?? {}) as Record<string, unknown>);
-    return { ...renderRecord(type, record, props), ...(mode === 'upsert' ? { new: isNew ?? false } : {}) };
+    // Each result echoes its input's objectWriteTraceId, as the batch create/update/upsert response schema shows
+    // (https://developers.hubspot.com/docs/api-reference/latest/crm/objects/contacts/batch/upsert-contacts), so a
+    // 207 answer can be matched to its inputs.
+    const trace = typeof p.input.objectWriteTraceId === 'string' ? { objectWriteTraceId: p.input.objectWriteTraceId } : {};
+    return { ...renderRecord(type, record, props), ...trace, ...(mode === 'upsert' ? { new: isNew ?? false } : {}) };
   });
   const status = mode === 'create' ? 201 : 200;
   if (failures.length === 0) return json(status, { status: 'COMPLETE', results, ...now });
