@@ -14,9 +14,12 @@ function readmeErrorRows(): Map<string, string> {
   return rows;
 }
 
+/** A pipe inside a table cell is escaped as a backslash and a pipe. */
+const cell = (text: string) => text.replaceAll('|', '\\|');
+
 function tableRow(code: string): string {
   const def = errorRegistry[code]!;
-  return `| \`${code}\` | ${def.meaning} | ${def.action} |`;
+  return `| \`${code}\` | ${cell(def.meaning)} | ${cell(def.action)} |`;
 }
 
 describe('error code registry and the README error table', () => {
@@ -26,7 +29,7 @@ describe('error code registry and the README error table', () => {
       .filter((code) => {
         const row = rows.get(code);
         const def = errorRegistry[code]!;
-        return row === undefined || !row.includes(def.meaning) || !row.includes(def.action);
+        return row === undefined || !row.includes(cell(def.meaning)) || !row.includes(cell(def.action));
       })
       .map(tableRow);
     expect(missingOrStale, `add or update these README rows:\n${missingOrStale.join('\n')}`).toEqual([]);
@@ -42,7 +45,6 @@ describe('error code registry and the README error table', () => {
       expect(code).toMatch(/^CONCORD_ERR_[A-Z]+_[A-Z0-9_]+$/);
       expect(def.meaning.length, code).toBeGreaterThan(10);
       expect(def.action.length, code).toBeGreaterThan(10);
-      expect(def.meaning + def.action, code).not.toContain('|');
     }
   });
 });
