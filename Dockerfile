@@ -12,7 +12,8 @@ RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: no compiler, non-root user.
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production CONCORD_CONFIG=/etc/concord/concord.yaml
+ENV NODE_ENV=production CONCORD_CONFIG=/etc/concord/concord.yaml \
+    CONCORD_DATABASE_URL=/var/lib/concord/concord.db
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
