@@ -33,6 +33,8 @@ export interface MemoryConnectorOptions {
   fieldTimes?: boolean;
   /** Records per `listChanged` page. Default is 50. */
   pageSize?: number;
+  /** Top-level fields a write silently leaves out, as a system does with a field it does not know. Default is none. */
+  dropOnWrite?: string[];
 }
 
 export interface InjectedFailure {
@@ -184,6 +186,7 @@ export function createMemoryConnector(options: MemoryConnectorOptions): MemoryCo
       return { ref: op.ref, ok: true, record: toRemote(r) };
     }
     const fields = { ...op.fields };
+    for (const k of options.dropOnWrite ?? []) delete fields[k];
     for (const [k, d] of Object.entries(op.deltas ?? {})) {
       if (!capabilities.deltaWrites) return fail(op.ref, 'validation', `${options.system} takes no delta writes`);
       fields[k] = Number(r.fields[k] ?? 0) + d;

@@ -17,7 +17,11 @@ import { formatProblem, hasErrors } from '../../config/problems.js';
 import { asSystemId } from '../../shared/ids.js';
 import { systemClock } from '../../shared/clock.js';
 import { ConcordError } from '../../shared/errors/index.js';
-import { createLogger } from '../../shared/logger.js';
+import { createLogger, type Logger } from '../../shared/logger.js';
+import { limitersForAccount } from '../../runtime/rate-limit/budget-from-facts.js';
+import { createLimiterRegistry } from '../../runtime/rate-limit/limiter-registry.js';
+import { createCircuitRegistry } from '../../runtime/resilience/circuit-registry.js';
+import { createResilientHttpClient } from '../../runtime/resilience/resilient-http-client.js';
 import { openStore } from '../../store/migrate.js';
 import type { DaemonConfig } from '../../config/daemon-config-schema.js';
 
@@ -26,8 +30,14 @@ export interface EngineCommandOptions {
   connectorSource?: (config: Readonly<DaemonConfig>) => ConnectorSource;
 }
 
-function registrySource(config: Readonly<DaemonConfig>): ConnectorSource {
-  return (system) => {
+/**
+ * Connectors from the registry, each HTTP client wrapped as the daemon wraps it (retry with backoff honouring
+ * Retry-After, a circuit per system, the account's rate limiter), so a one-off command respects provider limits.
+ */
+function registrySource(config: Readonly<DaemonConfig>, log: Logger): { source: ConnectorSource; close(): Promise<void> } {
+  const limiters = createLimiterRegistry({ clock: systemClock });
+  const circuits = createCircuitRegistry({ log });
+  const source: ConnectorSource = (system) => {
     const sys = config.systems[system];
     if (!sys || sys.enabled === false) {
       throw new ConcordError('CONCORD_ERR_ENGINE_SYSTEM_UNAVAILABLE',
@@ -36,11 +46,15 @@ function registrySource(config: Readonly<DaemonConfig>): ConnectorSource {
     const connector = createConnector(sys.connector ?? system, {
       system: asSystemId(system), baseUrl: sys.base_url, credentials: { ...sys.credentials }, emulator: sys.emulator,
     });
-    const http: HttpClient = connector.createHttpClient?.({ clock: systemClock }) ?? {
-      request: () => Promise.reject(new Error(`connector ${system} builds no HTTP client`)),
-    } as unknown as HttpClient;
+    const inner = connector.createHttpClient?.({ clock: systemClock });
+    if (!inner) return { connector, http: { request: () => Promise.reject(new Error(`connector ${system} builds no HTTP client`)) } as unknown as HttpClient };
+    const accountLimiters = limitersForAccount(limiters, system, connector.limits ?? {}, sys.rate_limit ?? {});
+    const http = createResilientHttpClient(inner, {
+      system, limiter: accountLimiters.account, groupLimiters: accountLimiters.groups, circuit: circuits.forSystem(system), clock: systemClock, log,
+    });
     return { connector, http };
   };
+  return { source, close: () => limiters.close() };
 }
 
 /**
@@ -62,15 +76,18 @@ export async function withEngineSession<T>(command: Command, options: EngineComm
   for (const m of broken) process.stderr.write(`warning: ${m.file} has errors and is left out; run \`concord validate ${m.file}\`\n`);
   const mappings = checked.mappings.flatMap((m) => (m.compiled && !hasErrors(m.problems) ? [m.compiled] : []));
   const log = createLogger({ level: process.env.CONCORD_LOG_LEVEL ?? 'warn', destination: process.stderr as never });
+  const connectors = options.connectorSource
+    ? { source: options.connectorSource(checked.config), close: async () => {} }
+    : registrySource(checked.config, log);
   const db = await openStore(checked.config.database.url);
   try {
     const session = createEngineSession({
-      store: createEngineStore(db.db, systemClock), mappings,
-      connectors: (options.connectorSource ?? registrySource)(checked.config), clock: systemClock, log,
+      store: createEngineStore(db.db, systemClock), mappings, connectors: connectors.source, clock: systemClock, log,
     });
     return await run(session);
   } finally {
     await db.close();
+    await connectors.close();
   }
 }
 

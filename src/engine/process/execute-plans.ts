@@ -11,9 +11,13 @@ import type { EngineDeps } from '../engine-deps.js';
 import { isUnknownOutcome, writeInBatches, type WriteOutcome } from '../plan/write-batches.js';
 import type { AuditEntry, EngineStore, LinkBase } from '../state/engine-store.js';
 import type { ItemPlan, PlannedWrite } from './item-plan.js';
+import { readField } from './record-fields.js';
+import { sameValue } from './same-value.js';
 
 export type ItemResult =
-  | { key: string; outcome: 'committed' | 'noop' | 'waiting' | 'duplicate' | 'skipped'; linkId: LinkId | null; plan: ItemPlan }
+  | { key: string; outcome: 'committed' | 'noop' | 'waiting' | 'duplicate' | 'skipped'; linkId: LinkId | null; plan: ItemPlan;
+      /** Values a system answered a write with other than they were sent (dropped or normalised). */
+      notKept?: string[] }
   | { key: string; outcome: 'stale'; plan: ItemPlan }
   | { key: string; outcome: 'failed'; plan: ItemPlan; errors: string[] };
 
@@ -146,7 +150,9 @@ async function commitItem(
   });
   if (stale) return { key: plan.key, outcome: 'stale', plan };
   if (!allOk) return { key: plan.key, outcome: 'failed', plan, errors };
-  return { key: plan.key, outcome: 'committed', linkId: linkId ? asLinkId(linkId) : null, plan };
+  const notKept = notKeptValues(deps, plan, outcomes);
+  for (const n of notKept) deps.log.warn({ event: 'engine:write:not-kept', key: plan.key }, n);
+  return { key: plan.key, outcome: 'committed', linkId: linkId ? asLinkId(linkId) : null, plan, ...(notKept.length > 0 ? { notKept } : {}) };
 }
 
 /**
@@ -160,6 +166,14 @@ function finishBase(plan: ItemPlan, ok: Map<Side, Extract<WriteOutcome, { ok: tr
     const r = ok.get(side);
     if (r) {
       base[side] = { version: r.record.version, modifiedAt: r.record.modifiedAt };
+      // The base holds what the system kept, not what was sent: a system that drops or normalises a value must
+      // not look, on the next pass, like a user who changed it (which would send the loss back to the source).
+      for (const w of plan.writes.filter((x) => x.side === side && x.op !== 'delete')) {
+        for (const c of w.changes) {
+          const f = base.fields[c.fieldId];
+          if (f) f[side] = { ...f[side], value: readField(r.record.fields, c.path) };
+        }
+      }
       continue;
     }
     for (const w of plan.writes.filter((x) => x.side === side)) {
@@ -174,4 +188,25 @@ function finishBase(plan: ItemPlan, ok: Map<Side, Extract<WriteOutcome, { ok: tr
     base.right = old.right;
   }
   return base;
+}
+
+/**
+ * Fields whose value, as the system answered the write, is not the value sent: the system dropped it (a field it
+ * does not know) or changed it. The base records what the system kept, so nothing flows back; this says why the
+ * two sides still differ.
+ */
+function notKeptValues(deps: EngineDeps, plan: ItemPlan, outcomes: Map<string, WriteOutcome>): string[] {
+  const out: string[] = [];
+  for (const w of plan.writes) {
+    const o = outcomes.get(w.ref);
+    if (!o?.ok || w.op === 'delete') continue;
+    for (const c of w.changes) {
+      const kept = readField(o.record.fields, c.path);
+      if (!sameValue(kept, c.new)) {
+        out.push(`${deps.mapping[w.side].system}:${deps.mapping[w.side].object}/${o.record.id} ${c.path}: wrote ${JSON.stringify(c.new)}, ` +
+          `the system kept ${kept === undefined ? 'nothing' : JSON.stringify(kept)} (check that the field exists there and accepts that value)`);
+      }
+    }
+  }
+  return out;
 }

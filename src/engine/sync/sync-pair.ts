@@ -80,11 +80,16 @@ export async function syncPair(deps: EngineDeps, options: SyncOptions = {}): Pro
   const groupSize = options.groupSize ?? 200;
   let carried: WorkItem[] = [];
   const problems = new Map<string, SyncReport['problems'][number]>();
+  // Writes already made in this run: the same value written to the same field again means the system did not
+  // keep it (an unknown merge field, a value it normalises); repeating it would never reach quiescence.
+  const written = new Map<string, number>();
   for (let pass = 1; pass <= maxPasses; pass++) {
     report.passes = pass;
     const [l, r] = await Promise.all([listChangedItems(deps, 'left'), listChangedItems(deps, 'right')]);
     const items = dedupe([...carried, ...(await dueConflictItems(deps)), ...l.items, ...r.items]);
     let wrote = 0;
+    let repeated = 0;
+    const repeats = new Map<string, string[]>();
     let allEnded = true;
     carried = [];
     for (let i = 0; i < items.length; i += groupSize) {
@@ -93,10 +98,19 @@ export async function syncPair(deps: EngineDeps, options: SyncOptions = {}): Pro
       for (const res of results) {
         report.counts[res.outcome] += 1;
         if (res.outcome === 'committed') {
-          for (const w of res.plan.writes) report.writes[w.side] += 1;
-          wrote += res.plan.writes.length;
+          for (const w of res.plan.writes) {
+            report.writes[w.side] += 1;
+            wrote += 1;
+            const sigs = w.changes.map((c) => `${mapping[w.side].system}:${mapping[w.side].object}/${w.remoteId ?? '(new)'} ${c.path} = ${JSON.stringify(c.new)}`);
+            if (w.op === 'update' && sigs.length > 0 && sigs.every((sig) => written.has(sig))) {
+              repeated += 1;
+              repeats.set(res.key, sigs.map((sig) => `${sig} was written ${written.get(sig)! + 1} times: the system does not keep it (check the field exists there and accepts that value)`));
+            }
+            for (const sig of sigs) written.set(sig, (written.get(sig) ?? 0) + 1);
+          }
         }
         problems.delete(res.key);
+        if (res.outcome === 'committed' && res.notKept) problems.set(res.key, { key: res.key, outcome: 'not-kept', notes: res.notKept });
         if (res.outcome === 'waiting' || res.outcome === 'failed' || res.outcome === 'stale') {
           allEnded = false;
           carried.push(...(['left', 'right'] as const).flatMap((side) => res.plan.seen[side] ? [{ side, id: res.plan.seen[side]!.id }] : []));
@@ -115,6 +129,10 @@ export async function syncPair(deps: EngineDeps, options: SyncOptions = {}): Pro
     // Quiescent: nothing was written, so nothing new can come back; carried items made no progress either.
     if (wrote === 0) {
       report.quiescent = true;
+      break;
+    }
+    if (repeated === wrote) {
+      for (const [key, notes] of repeats) problems.set(key, { key, outcome: 'not-kept', notes });
       break;
     }
   }

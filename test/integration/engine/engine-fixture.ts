@@ -33,6 +33,7 @@ export interface FixtureOptions {
   others?: CompiledMapping[];
   pair?: string;
   clock?: ReturnType<typeof createManualClock>;
+  rightDropsOnWrite?: string[];
 }
 
 export function compileTestMapping(pair: string, doc: Record<string, unknown>, left = 'crm', right = 'mail'): CompiledMapping {
@@ -58,6 +59,7 @@ export function createFixture(getStore: () => StoreDatabase, options: FixtureOpt
   });
   const right = createMemoryConnector({
     system: 'mail', clock, objects: ['members'], fieldTimes: options.fieldTimes ?? false,
+    ...(options.rightDropsOnWrite ? { dropOnWrite: options.rightDropsOnWrite } : {}),
     ...(options.rightCapabilities ? { capabilities: options.rightCapabilities } : {}),
   });
   const log = pino({ level: 'silent' });

@@ -62,6 +62,19 @@ describeEachDialect('identity linking and creates', (getStore) => {
     expect(await f.deps.store.findLinkBySide(f.pair, 'right', right.id)).toBeUndefined();
   });
 
+  it('a value the target does not keep is reported, and its loss never flows back to the source', async () => {
+    const f = createFixture(getStore, { mapping: contacts, rightDropsOnWrite: ['merge_fields'] });
+    const l = f.left.put('contacts', { email: 'k@x.io', firstname: 'Kim', lifecyclestage: 'lead' });
+    f.right.put('members', { email_address: 'k@x.io' });
+    const report = await syncPair(f.deps);
+    expect(report.problems).toEqual([expect.objectContaining({
+      outcome: 'not-kept', notes: [expect.stringContaining('merge_fields.FNAME: wrote "Kim", the system kept nothing')],
+    })]);
+    await syncPair(f.deps);
+    expect(f.left.record('contacts', l.id)?.fields.firstname).toBe('Kim');
+    expect(f.left.writeCalls).toHaveLength(0);
+  });
+
   it('echo suppression: the changes Concord caused come back as no-ops and the pass ends', async () => {
     const f = createFixture(getStore, { mapping: contacts });
     f.left.put('contacts', { email: 'eve@example.com', firstname: 'Eve', lifecyclestage: 'customer' });
