@@ -2,10 +2,12 @@
  * The emulators' shared admin API (`/__emulator/`, src/emulators/README.md), spoken over real HTTP. The suite uses
  * only calls every emulator has, so it never names a provider.
  */
+import { asRemoteId, type RemoteId } from '../../src/shared/ids.js';
+
 export interface EmulatorAdmin {
   call<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   reset(): Promise<void>;
-  seed(object: string, records: Array<Record<string, unknown>>): Promise<string[]>;
+  seed(object: string, records: Array<Record<string, unknown>>): Promise<RemoteId[]>;
   edit(object: string, id: string, changes: Record<string, unknown>): Promise<void>;
   remove(object: string, id: string): Promise<void>;
   records(object: string): Promise<Array<Record<string, unknown>>>;
@@ -30,13 +32,10 @@ export function emulatorAdmin(baseUrl: string): EmulatorAdmin {
   return {
     call,
     reset: async () => { await must('POST', 'reset'); },
-    seed: async (object, records) => (await must<{ result: string[] }>('POST', `records/${object}`, { records, notify: false })).result,
+    seed: async (object, records) => (await must<{ result: string[] }>('POST', `records/${object}`, { records, notify: false })).result.map(asRemoteId),
     edit: async (object, id, changes) => { await must('PATCH', `records/${object}/${id}`, changes); },
     remove: async (object, id) => { await must('DELETE', `records/${object}/${id}`); },
-    records: async (object) => {
-      const body = await must<unknown>('GET', `records/${object}`);
-      return (Array.isArray(body) ? body : (body as { results?: unknown[]; result?: unknown[] }).results ?? (body as { result?: unknown[] }).result ?? []) as Array<Record<string, unknown>>;
-    },
+    records: async (object) => (await must<{ result: Array<Record<string, unknown>> }>('GET', `records/${object}`)).result,
     advanceClock: async (ms) => { await must('POST', 'clock', { advanceMs: ms }); },
     addFault: async (rule) => { await must('POST', 'faults', rule); },
     flushWebhooks: async () => { await must('POST', 'webhooks/flush'); },
