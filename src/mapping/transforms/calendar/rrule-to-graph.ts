@@ -38,7 +38,7 @@ const needsStart = (what: string): Converted =>
 function readDays(o: Parsed): Step<{ days: GraphDay[]; ordinal?: number }> {
   const list = asList(o.byweekday as Weekday | number | Array<Weekday | number> | null).map((w) => (typeof w === 'number' ? new Weekday(w) : w));
   const ordinals = new Set(list.map((w) => w.n ?? 0));
-  if (ordinals.size > 1) return fail(unmapped(`rrule: BYDAY mixes days with and without ordinals (${list.map(String).join(',')}); Graph has one index per pattern`));
+  if (ordinals.size > 1) return fail(unmapped(`rrule: BYDAY gives its days different ordinals or none (${list.map(String).join(',')}); Graph has one index per pattern`));
   const ordinal = [...ordinals][0] || undefined;
   if (ordinal !== undefined && list.length > 1) return fail(unmapped(`rrule: BYDAY with an ordinal on several days (${list.map(String).join(',')}) has no Graph pattern`));
   return { ok: true, value: { days: list.map((w) => graphDays[w.weekday]!), ...(ordinal !== undefined ? { ordinal } : {}) } };
