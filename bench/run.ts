@@ -11,8 +11,9 @@ import { postgresProblem } from './support/bench-store.js';
 import { formatTable, type Benchmark, type Figure } from './support/figures.js';
 import { initialSync } from './initial-sync.js';
 import { webhookIngest } from './webhook-ingest.js';
+import { endToEndLatency } from './end-to-end-latency.js';
 
-const benchmarks: Benchmark[] = [initialSync, webhookIngest];
+const benchmarks: Benchmark[] = [initialSync, webhookIngest, endToEndLatency];
 
 interface Args { quick: boolean; only: string[] | undefined; dialects: StoreDialect[]; list: boolean }
 
