@@ -9,7 +9,7 @@ import type { Side, TransformContext } from '../../mapping/compiled-types.js';
 import type { LinkId } from '../../shared/ids.js';
 import { otherSide, type EngineDeps } from '../engine-deps.js';
 import type { BaseDraft } from '../merge/merge-types.js';
-import type { LinkBase } from '../state/engine-store.js';
+import type { ConflictRecord, LinkBase } from '../state/engine-store.js';
 import { decideFields } from './decide-fields.js';
 import { emptyPlan, type FieldChange, type ItemPlan, type PlannedWrite } from './item-plan.js';
 import { beforeValues, buildPatch, readField } from './record-fields.js';
@@ -24,6 +24,8 @@ export interface LinkedInput {
   /** For a pair matched in this pass: the link to insert. */
   matchKey?: string | null;
   forced?: ReadonlyMap<string, unknown>;
+  /** The link's open manual conflicts, read with the rest of the batch. */
+  openConflicts: ConflictRecord[];
 }
 
 export function seenOf(r: RemoteRecord): { id: RemoteRecord['id']; version: string; deleted: boolean } {
@@ -31,14 +33,14 @@ export function seenOf(r: RemoteRecord): { id: RemoteRecord['id']; version: stri
 }
 
 export async function prepareLinked(deps: EngineDeps, input: LinkedInput): Promise<ItemPlan> {
-  const { mapping, store, clock } = deps;
+  const { mapping, clock } = deps;
   const plan = emptyPlan(mapping.pair, input.key, 'noop');
   plan.linkId = input.linkId;
   plan.seen = { left: seenOf(input.left), right: seenOf(input.right) };
   if (input.linkId === null) plan.newLink = { leftId: input.left.id, rightId: input.right.id, matchKey: input.matchKey ?? null };
   if (input.left.deleted || input.right.deleted) return prepareDelete(deps, input, plan);
 
-  const open = input.linkId ? await store.listConflicts({ linkId: input.linkId, state: 'open' }) : [];
+  const open = input.openConflicts;
   const openConflicts = Object.fromEntries(open.map((c) => [c.field, c.openedAt]));
   const decided = await decideFields(deps, {
     left: input.left, right: input.right, base: input.base, openConflicts, tctx: input.tctx, ...(input.forced ? { forced: input.forced } : {}),

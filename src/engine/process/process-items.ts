@@ -9,7 +9,7 @@ import type { BatchId, LinkId, RemoteId } from '../../shared/ids.js';
 import { decideLinks, type UnlinkedRecord } from '../link/match-records.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { chunkOps } from '../plan/write-batches.js';
-import type { LinkRecord } from '../state/engine-store.js';
+import type { ConflictRecord, LinkRecord } from '../state/engine-store.js';
 import { executePlans, type ItemResult } from './execute-plans.js';
 import { emptyPlan, type ItemPlan } from './item-plan.js';
 import { prefetchLookups } from './lookup-context.js';
@@ -41,11 +41,15 @@ export async function readRecords(deps: EngineDeps, side: Side, ids: readonly Re
 /** What a pass would do for `items` now, writing nothing. */
 export async function planItems(deps: EngineDeps, items: readonly WorkItem[], options: PlanOptions = {}): Promise<ItemPlan[]> {
   const { store, mapping } = deps;
-  const links = new Map<string, LinkRecord>();
+  const links = new Map<LinkId, LinkRecord>();
   const unlinked: WorkItem[] = [];
   const seenUnlinked = new Set<string>();
+  const known = {
+    left: await store.findLinksBySide(mapping.pair, 'left', items.filter((i) => i.side === 'left').map((i) => i.id)),
+    right: await store.findLinksBySide(mapping.pair, 'right', items.filter((i) => i.side === 'right').map((i) => i.id)),
+  };
   for (const item of items) {
-    const link = await store.findLinkBySide(mapping.pair, item.side, item.id);
+    const link = known[item.side].get(item.id);
     if (link) links.set(link.id, link);
     else if (!seenUnlinked.has(`${item.side}:${item.id}`)) {
       seenUnlinked.add(`${item.side}:${item.id}`);
@@ -67,12 +71,16 @@ export async function planItems(deps: EngineDeps, items: readonly WorkItem[], op
   const tctx = await prefetchLookups(store, mapping, all);
 
   const plans: ItemPlan[] = [];
+  const bases = await store.loadBases([...links.keys()]);
+  const conflicts = new Map<LinkId, ConflictRecord[]>();
+  for (const c of await store.listConflicts({ pair: mapping.pair, state: 'open' })) conflicts.set(c.linkId, [...(conflicts.get(c.linkId) ?? []), c]);
   for (const link of links.values()) {
     const left = leftRecords.get(link.leftId)!;
     const right = rightRecords.get(link.rightId)!;
     const forced = options.forced?.get(link.id);
     plans.push(await prepareLinked(deps, {
-      key: `link:${link.id}`, linkId: link.id, left, right, base: (await store.loadBase(link.id)) ?? null, tctx, ...(forced ? { forced } : {}),
+      key: `link:${link.id}`, linkId: link.id, left, right, base: bases.get(link.id) ?? null, tctx,
+      openConflicts: conflicts.get(link.id) ?? [], ...(forced ? { forced } : {}),
     }));
   }
   const candidates: UnlinkedRecord[] = unlinked.map((u) => ({ side: u.side, record: read[u.side].get(u.id)! }));
@@ -83,7 +91,7 @@ export async function planItems(deps: EngineDeps, items: readonly WorkItem[], op
       const fresh = (await readRecords(deps, d.side === 'left' ? 'right' : 'left', [d.other.id])).get(d.other.id) ?? d.other;
       const left = d.side === 'left' ? d.record : fresh;
       const right = d.side === 'left' ? fresh : d.record;
-      plans.push(await prepareLinked(deps, { key, linkId: null, left, right, base: null, tctx, matchKey: d.matchKey }));
+      plans.push(await prepareLinked(deps, { key, linkId: null, left, right, base: null, tctx, matchKey: d.matchKey, openConflicts: [] }));
     } else if (d.kind === 'create') {
       plans.push(await prepareCreate(deps, key, d.side, d.record, d.matchKey, tctx));
     } else {

@@ -140,12 +140,16 @@ export interface EngineStore {
   transaction<T>(fn: (tx: EngineStore) => Promise<T>): Promise<T>;
 
   findLinkBySide(pair: string, side: Side, id: RemoteId): Promise<LinkRecord | undefined>;
+  /** The links of many records of one side at once, keyed by that side's id. */
+  findLinksBySide(pair: string, side: Side, ids: readonly RemoteId[]): Promise<Map<RemoteId, LinkRecord>>;
   getLink(id: LinkId): Promise<LinkRecord | undefined>;
   listLinks(pair: string): Promise<LinkRecord[]>;
   insertLink(link: Omit<LinkRecord, 'id'>): Promise<LinkRecord>;
   deleteLink(id: LinkId): Promise<void>;
 
   loadBase(linkId: LinkId): Promise<LinkBase | undefined>;
+  /** Bases of many links at once; links without a base are absent from the map. */
+  loadBases(linkIds: readonly LinkId[]): Promise<Map<LinkId, LinkBase>>;
   saveBase(linkId: LinkId, base: LinkBase): Promise<void>;
 
   recordIntent(intent: JournalIntent, at: string): Promise<string>;

@@ -8,7 +8,7 @@
 import type { Side } from '../../mapping/compiled-types.js';
 import { ConcordError } from '../../shared/errors/index.js';
 import type { Clock } from '../../shared/clock.js';
-import { asBatchId, asLinkId, asRemoteId, type BatchId } from '../../shared/ids.js';
+import { asBatchId, asLinkId, asRemoteId, type BatchId, type LinkId } from '../../shared/ids.js';
 import { appendAudit, listAudit } from '../../store/audit.js';
 import { verifyAuditChain } from '../../store/audit-verify.js';
 import { finishBatch, listBatches, startBatch } from '../../store/batches.js';
@@ -17,8 +17,8 @@ import type { Db } from '../../store/database.js';
 import {
   completeJournal, getJournalEntry, listJournal, recordIntent, type JournalEntry as StoredJournalEntry,
 } from '../../store/journal.js';
-import { deleteLink, findLinkBySide, getLink, listLinks, upsertLink, type Link } from '../../store/links.js';
-import { deleteShadowFields, loadShadow, saveShadow } from '../../store/shadows.js';
+import { deleteLink, findLinkBySide, findLinksBySide, getLink, listLinks, upsertLink, type Link } from '../../store/links.js';
+import { deleteShadowFields, loadShadow, loadShadows, saveShadow, type Shadow } from '../../store/shadows.js';
 import { withTransaction } from '../../store/transaction.js';
 import { closeConflict, getConflict, insertConflict, listConflicts } from './conflict-rows.js';
 import type { AuditRecord, EngineStore, JournalEntry, LinkBase, LinkRecord } from './engine-store.js';
@@ -46,6 +46,22 @@ function toEntry(e: StoredJournalEntry): JournalEntry {
   };
 }
 
+function toBase(s: Shadow): LinkBase | undefined {
+  if (!s.record && s.fields.size === 0) return undefined;
+  const base: LinkBase = {
+    left: { version: s.record?.leftVersion ?? '', modifiedAt: s.record?.leftModifiedAt ?? '' },
+    right: { version: s.record?.rightVersion ?? '', modifiedAt: s.record?.rightModifiedAt ?? '' },
+    fields: {},
+  };
+  for (const f of s.fields.values()) {
+    base.fields[f.field] = {
+      left: { value: f.baseLeft, version: f.leftVersion, changedAt: f.leftChangedAt },
+      right: { value: f.baseRight, version: f.rightVersion, changedAt: f.rightChangedAt },
+    };
+  }
+  return base;
+}
+
 export function createEngineStore(db: Db, clock: Clock): EngineStore {
   const self: EngineStore = {
     transaction: (fn) => withTransaction(db, (trx) => fn(createEngineStore(trx, clock))),
@@ -53,6 +69,10 @@ export function createEngineStore(db: Db, clock: Clock): EngineStore {
     findLinkBySide: async (pair, side, id) => {
       const l = await findLinkBySide(db, pair, side, id);
       return l && toLinkRecord(l);
+    },
+    findLinksBySide: async (pair, side, ids) => {
+      const found = await findLinksBySide(db, pair, side, ids);
+      return new Map([...found].map(([id, l]) => [id, toLinkRecord(l)]));
     },
     getLink: async (id) => {
       const l = await getLink(db, id);
@@ -81,22 +101,16 @@ export function createEngineStore(db: Db, clock: Clock): EngineStore {
       await deleteLink(db, id);
     },
 
-    loadBase: async (linkId) => {
-      const s = await loadShadow(db, linkId);
-      if (!s.record && s.fields.size === 0) return undefined;
-      const base: LinkBase = {
-        left: { version: s.record?.leftVersion ?? '', modifiedAt: s.record?.leftModifiedAt ?? '' },
-        right: { version: s.record?.rightVersion ?? '', modifiedAt: s.record?.rightModifiedAt ?? '' },
-        fields: {},
-      };
-      for (const f of s.fields.values()) {
-        base.fields[f.field] = {
-          left: { value: f.baseLeft, version: f.leftVersion, changedAt: f.leftChangedAt },
-          right: { value: f.baseRight, version: f.rightVersion, changedAt: f.rightChangedAt },
-        };
+    loadBase: async (linkId) => toBase(await loadShadow(db, linkId)),
+    loadBases: async (linkIds) => {
+      const out = new Map<LinkId, LinkBase>();
+      for (const [id, shadow] of await loadShadows(db, linkIds)) {
+        const base = toBase(shadow);
+        if (base) out.set(asLinkId(id), base);
       }
-      return base;
+      return out;
     },
+
     saveBase: async (linkId, base) => {
       const existing = await loadShadow(db, linkId);
       await deleteShadowFields(db, linkId, [...existing.fields.keys()].filter((f) => !(f in base.fields)));
