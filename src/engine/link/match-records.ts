@@ -7,6 +7,7 @@
 import type { RemoteRecord } from '../../connectors/contract.js';
 import type { MatchRule, Side } from '../../mapping/compiled-types.js';
 import { otherSide, type EngineDeps } from '../engine-deps.js';
+import { chunkOps } from '../plan/write-batches.js';
 import { readField } from '../process/record-fields.js';
 
 export type LinkDecision =
@@ -28,6 +29,9 @@ function searchValues(raw: unknown, key: string): string[] {
   return [...out];
 }
 
+/** Values per `find` call: enough to batch, few enough for a provider's search filter. */
+const FIND_BATCH = 50;
+
 function keyOf(rule: MatchRule, side: Side, record: RemoteRecord): string | undefined {
   const raw = readField(record.fields, rule[side]);
   if (raw === undefined || raw === null || raw === '') return undefined;
@@ -45,16 +49,32 @@ export async function decideLinks(deps: EngineDeps, unlinked: readonly UnlinkedR
   const decisions: LinkDecision[] = [];
   const taken = { left: new Set<string>(), right: new Set<string>() };
   const decided = { left: new Set<string>(), right: new Set<string>() };
-  // The pass's own unlinked records by match key: `find` may compare exactly where keys are normalised, so two
-  // records that differ only in case must still be seen as sharing a key.
-  const inPass = mapping.match.map((rule) => {
-    const index = { left: new Map<string, RemoteRecord[]>(), right: new Map<string, RemoteRecord[]>() };
+  // Per match rule and side, the records carrying each key: found with one batched `find` per rule and side for
+  // every key of the call, plus the call's own unlinked records (`find` may compare exactly where keys are
+  // normalised, so two records that differ only in case must still be seen as sharing a key).
+  const indexes = await Promise.all(mapping.match.map(async (rule) => {
+    const values = new Set<string>();
+    const index = { left: new Map<string, Map<string, RemoteRecord>>(), right: new Map<string, Map<string, RemoteRecord>>() };
+    const add = (s: Side, r: RemoteRecord) => {
+      const k = r.deleted ? undefined : keyOf(rule, s, r);
+      if (k === undefined) return;
+      const m = index[s].get(k) ?? new Map<string, RemoteRecord>();
+      if (!m.has(r.id)) m.set(r.id, r);
+      index[s].set(k, m);
+    };
     for (const u of unlinked) {
       const k = u.record.deleted ? undefined : keyOf(rule, u.side, u.record);
-      if (k !== undefined) index[u.side].set(k, [...(index[u.side].get(k) ?? []), u.record]);
+      if (k === undefined) continue;
+      for (const v of searchValues(readField(u.record.fields, rule[u.side]), k)) values.add(v);
+      add(u.side, u.record);
     }
+    await Promise.all((['left', 'right'] as const).map(async (s) => {
+      for (const chunk of chunkOps([...values], FIND_BATCH)) {
+        for (const r of await connectors[s].find(mapping[s].object, rule[s], chunk, deps.contextFor(s))) add(s, r);
+      }
+    }));
     return index;
-  });
+  }));
 
   for (const { side, record } of unlinked) {
     if (decided[side].has(record.id) || taken[side].has(record.id)) continue;
@@ -68,19 +88,12 @@ export async function decideLinks(deps: EngineDeps, unlinked: readonly UnlinkedR
     for (const [ruleIndex, rule] of mapping.match.entries()) {
       const key = keyOf(rule, side, record);
       if (key === undefined) continue;
-      const values = searchValues(readField(record.fields, rule[side]), key);
-      const [own, theirs] = await Promise.all([
-        connectors[side].find(mapping[side].object, rule[side], values, deps.contextFor(side)),
-        connectors[other].find(mapping[other].object, rule[other], values, deps.contextFor(other)),
-      ]);
-      const ownSame = [...own, ...(inPass[ruleIndex]![side].get(key) ?? [])].filter((r) => !r.deleted && keyOf(rule, side, r) === key);
-      const ownIds = [...new Set([record.id, ...ownSame.map((r) => r.id)])];
+      const ownIds = [...new Set([record.id, ...(indexes[ruleIndex]![side].get(key)?.keys() ?? [])])];
       if (ownIds.length > 1) {
         outcome = duplicate(side, record, key, side, ownIds, rule);
         break;
       }
-      const byId = new Map([...theirs, ...(inPass[ruleIndex]![other].get(key) ?? [])].map((r) => [r.id, r]));
-      const candidates = [...byId.values()].filter((r) => !r.deleted && keyOf(rule, other, r) === key);
+      const candidates = [...(indexes[ruleIndex]![other].get(key)?.values() ?? [])];
       if (candidates.length > 1) {
         outcome = duplicate(side, record, key, other, candidates.map((r) => r.id), rule);
         break;
