@@ -12,8 +12,9 @@ import { formatTable, type Benchmark, type Figure } from './support/figures.js';
 import { initialSync } from './initial-sync.js';
 import { webhookIngest } from './webhook-ingest.js';
 import { endToEndLatency } from './end-to-end-latency.js';
+import { pollingCost } from './polling-cost.js';
 
-const benchmarks: Benchmark[] = [initialSync, webhookIngest, endToEndLatency];
+const benchmarks: Benchmark[] = [initialSync, webhookIngest, endToEndLatency, pollingCost];
 
 interface Args { quick: boolean; only: string[] | undefined; dialects: StoreDialect[]; list: boolean }
 

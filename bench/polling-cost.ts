@@ -1,0 +1,109 @@
+/**
+ * 4. Polling cost: one poll cycle (the daemon's intake polls for HubSpot contacts and Mailchimp members:
+ * list changes since the stored cursor with the overlap window, look each record up by link and base,
+ * store the changes in the inbox with the cursor) at 10,000 / 100,000 / 1,000,000 linked records, with no
+ * changes and with 100 changes. The emulators hold the 100 linked contacts and members that change; the
+ * other links are seeded straight into the store. Figures: time of a cycle and rows the store returned to
+ * it; the planner is asked whether any statement of the cycle reads a whole table. Flat is the goal.
+ */
+import { performance } from 'node:perf_hooks';
+import { sql } from 'kysely';
+import { syncPair } from '../src/engine/sync/sync-pair.js';
+import { createIntakePollJobs, intakesOf } from '../src/runtime/daemon/intake-polls.js';
+import { systemClock } from '../src/shared/clock.js';
+import { silentLogger } from '../src/shared/logger.js';
+import type { Db, StoreDialect } from '../src/store/database.js';
+import { openBenchStore } from './support/bench-store.js';
+import { contactProps, memberBody, startEmulatedPair } from './support/emulated-pair.js';
+import type { Benchmark, BenchOptions, Figure } from './support/figures.js';
+import { percentile } from './support/percentiles.js';
+import { createQueryCounter } from './support/query-counter.js';
+
+const CHANGED = 100;
+
+/** Adds links `from`..`to`-1 for records that exist only in the store, in one statement. */
+async function seedLinks(db: Db, dialect: StoreDialect, pair: string, from: number, to: number): Promise<void> {
+  const now = new Date().toISOString();
+  if (dialect === 'postgres') {
+    await sql`insert into links (id, pair, left_id, right_id, match_key, created_at, updated_at)
+      select 'fill-' || lpad(i::text, 8, '0'), ${pair}, 'hs-' || i, 'mc-' || i, 'fill' || i || '@bench.example.com', ${now}, ${now}
+      from generate_series(${from}::int, ${to - 1}::int) as i`.execute(db);
+    await sql`analyze links`.execute(db);
+  } else {
+    await sql`with recursive s(i) as (select ${from} union all select i + 1 from s where i + 1 < ${to})
+      insert into links (id, pair, left_id, right_id, match_key, created_at, updated_at)
+      select 'fill-' || substr('00000000' || i, -8), ${pair}, 'hs-' || i, 'mc-' || i, 'fill' || i || '@bench.example.com', ${now}, ${now} from s`.execute(db);
+    await sql`analyze`.execute(db);
+  }
+}
+
+async function run(options: BenchOptions, dialect: StoreDialect | undefined): Promise<Figure[]> {
+  const d = dialect ?? 'sqlite';
+  const sizes = options.quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
+  const repeats = 3;
+  const pair = await startEmulatedPair();
+  const bench = await openBenchStore(d);
+  const counter = createQueryCounter(bench.store.db, d);
+  const figures: Figure[] = [];
+  try {
+    const contactIds = await pair.seed('hubspot', Array.from({ length: CHANGED }, (_, i) => contactProps(i)));
+    await pair.seed('mailchimp', Array.from({ length: CHANGED }, (_, i) => memberBody(i)));
+    const session = pair.session(counter.db);
+    const linked = await syncPair(session.depsFor(pair.mapping.pair));
+    if (!linked.quiescent) throw new Error('the first sync of the polling pair did not settle');
+    const jobs = createIntakePollJobs({
+      db: counter.db, session: () => session, clock: systemClock, log: silentLogger,
+      connection: (system) => (system === 'hubspot' || system === 'mailchimp' ? pair.connections[system] : undefined),
+    }, intakesOf([pair.mapping], () => true));
+    const cycle = async () => {
+      counter.reset();
+      const t0 = performance.now();
+      let changes = 0;
+      for (const job of jobs) changes += (await job.pollOnce(new AbortController().signal)).changes;
+      return { ms: performance.now() - t0, rows: counter.rows, statements: counter.statements, changes };
+    };
+    await cycle();
+    let have = CHANGED;
+    let round = 0;
+    for (const size of sizes) {
+      options.say(`polling-cost [${d}]: seeding links up to ${size.toLocaleString('en-US')}`);
+      await seedLinks(bench.store.db, d, pair.mapping.pair, have, size);
+      have = size;
+      const quiet = [];
+      for (let i = 0; i < repeats; i++) quiet.push(await cycle());
+      const quietScans = await counter.fullScans();
+      round += 1;
+      for (const id of contactIds) {
+        const res = await fetch(`${pair.hubspot.url}/__emulator/records/contacts/${id}`, {
+          method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ firstname: `Round ${round}` }),
+        });
+        if (!res.ok) throw new Error(`editing contact ${id}: ${res.status}`);
+      }
+      const busy = await cycle();
+      const busyScans = await counter.fullScans();
+      const q = quiet[quiet.length - 1]!;
+      const label = `${size.toLocaleString('en-US')} links`;
+      figures.push(
+        { bench: 'polling-cost', name: `no changes, ${label}: time [${d}]`, value: percentile(quiet.map((c) => c.ms), 50), unit: 'ms',
+          note: `${q.changes} changes stored; full-table scans: ${quietScans.join(', ') || 'none'}` },
+        { bench: 'polling-cost', name: `no changes, ${label}: rows read [${d}]`, value: q.rows, unit: 'rows', note: `${q.statements} statements` },
+        { bench: 'polling-cost', name: `100 changes, ${label}: time [${d}]`, value: busy.ms, unit: 'ms',
+          note: `${busy.changes} changes stored; full-table scans: ${busyScans.join(', ') || 'none'}` },
+        { bench: 'polling-cost', name: `100 changes, ${label}: rows read [${d}]`, value: busy.rows, unit: 'rows', note: `${busy.statements} statements` },
+      );
+    }
+    // Flatness as a ratio: the largest size's cycle over the smallest's.
+    const first = figures.filter((f) => f.name.startsWith(`100 changes, ${sizes[0]!.toLocaleString('en-US')} links: time`))[0]!;
+    const last = figures.filter((f) => f.name.startsWith(`100 changes, ${sizes.at(-1)!.toLocaleString('en-US')} links: time`))[0]!;
+    figures.push({
+      bench: 'polling-cost', name: `100 changes: time at ${sizes.at(-1)!.toLocaleString('en-US')} / at ${sizes[0]!.toLocaleString('en-US')} links [${d}]`,
+      value: last.value / first.value, unit: 'x', baseline: { name: `${sizes[0]!.toLocaleString('en-US')} links, ms`, value: first.value }, ratio: last.value / first.value,
+    });
+    return figures;
+  } finally {
+    await bench.dispose();
+    await pair.close();
+  }
+}
+
+export const pollingCost: Benchmark = { name: 'polling-cost', title: 'poll cycle cost at 10k / 100k / 1M links', perDialect: true, run };
