@@ -11,7 +11,7 @@ import { converted, describeValue, invalid, unmapped } from '../converted.js';
 import {
   graphDays, graphIndexes, patternTypes, type GraphDay, type GraphIndex, type GraphPattern, type GraphRange, type PatternType, type RecurrenceAnchor,
 } from './recurrence-types.js';
-import { startFitsPattern, startMisfit } from './pattern-fit.js';
+import { shortMonthMismatch, startFitsPattern, startMisfit } from './pattern-fit.js';
 import { ianaFromGraphZone } from './windows-zones.js';
 
 type Step<T> = { ok: true; value: T } | { ok: false; result: Converted };
@@ -144,6 +144,8 @@ export function graphToRruleLines(value: unknown, anchor: RecurrenceAnchor | und
   if (!pattern.ok) return pattern.result;
   const range = readRange(value.range);
   if (!range.ok) return range.result;
+  const mismatch = shortMonthMismatch(pattern.value);
+  if (mismatch) return mismatch;
   const startDate = anchor?.startDate ?? range.value.startDate;
   if (startDate !== undefined && !startFitsPattern(startDate, pattern.value)) return startMisfit(startDate);
   let zone: string | undefined;

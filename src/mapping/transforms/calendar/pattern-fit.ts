@@ -46,3 +46,20 @@ export function startFitsPattern(startDate: string, pattern: GraphPattern): bool
 
 export const startMisfit = (startDate: string): Converted =>
   unmapped(`rrule: the series starts on ${startDate}, which is not an occurrence of its rule; Google counts the start as the first occurrence and Graph does not, so the two would disagree`);
+
+const longestMonth = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Days 29-31 of a month: RFC 5545 skips the months that lack the day, while Outlook puts the occurrence on the
+ * month's last day ("the last day of every month can be represented by the value 31"; Outlook repeats 29 February
+ * on 28 February in other years: https://learn.microsoft.com/en-us/previous-versions/exchange-server/exchange-10/ms528295(v=exchg.10)).
+ * The two calendars would disagree, so such patterns are unmapped. Graph's own documentation is silent on this;
+ * the Outlook reading is the one its recurrence engine has always had.
+ */
+export function shortMonthMismatch(pattern: GraphPattern): Converted | undefined {
+  const day = pattern.dayOfMonth;
+  if (day === undefined) return undefined;
+  const shortest = pattern.type === 'absoluteMonthly' ? 28 : Math.min(longestMonth[(pattern.month ?? 1) - 1]!, pattern.month === 2 ? 28 : 31);
+  if (day <= shortest) return undefined;
+  return unmapped(`rrule: day ${day} of ${pattern.type === 'absoluteMonthly' ? 'the month' : `month ${pattern.month}`} is missing in some ${pattern.type === 'absoluteMonthly' ? 'months' : 'years'}; Google skips those, Outlook moves the occurrence to the month's last day`);
+}

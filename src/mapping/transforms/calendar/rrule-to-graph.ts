@@ -7,7 +7,7 @@ import { Frequency, RRule, Weekday, type Options } from './rrule-package.js';
 import type { Converted } from '../../compiled-types.js';
 import { converted, invalid, unmapped } from '../converted.js';
 import { graphDayOrder, graphDays, type GraphDay, type GraphIndex, type GraphPattern, type GraphRange, type RecurrenceAnchor } from './recurrence-types.js';
-import { startFitsPattern, startMisfit } from './pattern-fit.js';
+import { shortMonthMismatch, startFitsPattern, startMisfit } from './pattern-fit.js';
 import { windowsZoneOf } from './windows-zones.js';
 
 type Parsed = Partial<Options>;
@@ -190,6 +190,8 @@ export function rruleLinesToGraph(lines: readonly string[], anchor: RecurrenceAn
   if (!parsed.ok) return parsed.result;
   const pattern = patternFromRule(parsed.value.options, anchor);
   if (!pattern.ok) return pattern.result;
+  const mismatch = shortMonthMismatch(pattern.value);
+  if (mismatch) return mismatch;
   if (anchor && !startFitsPattern(anchor.startDate, pattern.value)) return startMisfit(anchor.startDate);
   const range = rangeFromRule(parsed.value.options, parsed.value.untilIsDate, anchor);
   if (!range.ok) return range.result;

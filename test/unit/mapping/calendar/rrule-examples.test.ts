@@ -86,6 +86,13 @@ describe('rrule: Microsoft\'s patterns (the derived RRULEs of PROVIDERS.md §4.9
     expect(left({ pattern, range: { type: 'noEnd', startDate: '2017-09-07' } })).toEqual({ ok: true, value: ['RRULE:FREQ=MONTHLY;INTERVAL=2;BYDAY=1TH'] });
   });
 
+  it('days 29-31 of a month are unmapped: Outlook moves them to the last day of shorter months, Google skips those months', () => {
+    expect(left({ pattern: { type: 'absoluteMonthly', interval: 1, dayOfMonth: 31 }, range: { type: 'noEnd', startDate: '2024-01-31' } }))
+      .toMatchObject({ ok: false, kind: 'unmapped', message: expect.stringContaining('last day') });
+    expect(left({ pattern: { type: 'absoluteYearly', interval: 1, dayOfMonth: 31, month: 12 }, range: { type: 'noEnd', startDate: '2024-12-31' } }))
+      .toEqual({ ok: true, value: ['RRULE:FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=31'] });
+  });
+
   it('reads Graph\'s answers as Graph sends them: every property present, unused ones zero, PascalCase range types', () => {
     const answer = {
       pattern: { type: 'weekly', interval: 1, month: 0, dayOfMonth: 0, daysOfWeek: ['monday'], firstDayOfWeek: 'sunday', index: 'first' },
@@ -116,6 +123,8 @@ describe('rrule: what Graph cannot express is unmapped, never approximated', () 
     [['RRULE:FREQ=MONTHLY;BYDAY=1MO,1TU'], 'ordinal on several days'],
     [['RRULE:FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1,2'], 'several BYSETPOS'],
     [['RRULE:FREQ=DAILY;INTERVAL=2;BYDAY=MO'], 'INTERVAL and BYDAY'],
+    [['RRULE:FREQ=MONTHLY;BYMONTHDAY=31'], 'last day'],
+    [['RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29'], 'last day'],
     [['RRULE:FREQ=WEEKLY;BYDAY=TU'], 'not an occurrence'],
   ];
   it.each(unmappable)('%j', (recurrence, reason) => {
