@@ -66,9 +66,24 @@ export function modifiedMs(record: HubspotRecord, object: string): number {
   return parseHubspotTime(record.properties[mod]) ?? parseHubspotTime(record.updatedAt) ?? 0;
 }
 
+/**
+ * Multiple-checkbox values come as one string of options joined by ";"
+ * (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/objects/batch/create-objects); fields the
+ * facts declare as lists are read as arrays, so they compare as sets with the other side's lists.
+ */
+function readProperties(properties: Record<string, string | null>, object: string): Record<string, unknown> {
+  const fields: Record<string, unknown> = { ...properties };
+  for (const [name, spec] of Object.entries(objectFacts(hubspotFacts, object).fields)) {
+    if (spec.type !== 'list' || !(name in properties)) continue;
+    const v = properties[name];
+    fields[name] = v === null || v === '' || v === undefined ? [] : v.split(';').map((x) => x.trim()).filter((x) => x !== '');
+  }
+  return fields;
+}
+
 export function toRemoteRecord(record: HubspotRecord, object: string): RemoteRecord {
   const modifiedAt = new Date(modifiedMs(record, object)).toISOString();
-  const out: RemoteRecord = { id: asRemoteId(record.id), version: modifiedAt, modifiedAt, fields: { ...record.properties } };
+  const out: RemoteRecord = { id: asRemoteId(record.id), version: modifiedAt, modifiedAt, fields: readProperties(record.properties, object) };
   if (record.propertiesWithHistory) {
     const times: Record<string, string> = {};
     for (const [name, history] of Object.entries(record.propertiesWithHistory)) {
