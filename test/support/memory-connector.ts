@@ -61,6 +61,8 @@ export interface MemoryConnector extends Connector {
   failOn(failure: InjectedFailure): void;
   /** The next write call applies its ops, then throws as a process crash or a lost connection would. */
   crashAfterNextWrite(): void;
+  /** The next write call throws before any op reaches the system (the connection dropped on the way out). */
+  crashBeforeNextWrite(): void;
   /** Count of successful creates per object, to prove nothing was created twice. */
   createCount(object: string): number;
 }
@@ -97,6 +99,7 @@ export function createMemoryConnector(options: MemoryConnectorOptions): MemoryCo
   let seq = 0;
   let nextId = 1;
   let crashNext = false;
+  let crashBefore = false;
   const pageSize = options.pageSize ?? 50;
 
   const objects: Record<string, ObjectSpec> = Object.fromEntries(
@@ -241,6 +244,10 @@ export function createMemoryConnector(options: MemoryConnectorOptions): MemoryCo
     async write(object: string, ops: WriteOp[], _ctx: ConnectorContext): Promise<WriteResult[]> {
       if (ops.length > capabilities.maxWriteBatch) throw new Error(`write of ${ops.length} ops exceeds maxWriteBatch ${capabilities.maxWriteBatch}`);
       writeCalls.push({ object, ops: structuredClone(ops) });
+      if (crashBefore) {
+        crashBefore = false;
+        throw new Error('simulated crash before the write reached the system');
+      }
       const results = ops.map((op) => applyOp(object, op));
       if (crashNext) {
         crashNext = false;
@@ -275,6 +282,9 @@ export function createMemoryConnector(options: MemoryConnectorOptions): MemoryCo
     },
     crashAfterNextWrite() {
       crashNext = true;
+    },
+    crashBeforeNextWrite() {
+      crashBefore = true;
     },
     createCount(object) {
       return creates.get(object) ?? 0;

@@ -172,6 +172,25 @@ describeEachDialect('processing work items', (getStore) => {
     expect(await f.deps.store.listJournal({ pair: f.pair, states: ['intent'] })).toHaveLength(0);
   });
 
+  it('crash around an update: recovery marks it applied when the target holds the new values, not applied when it holds the old', async () => {
+    const { f, l, r } = await linked('prefer-left');
+    f.left.edit('contacts', l.id, { city: 'Quito' });
+    f.right.crashAfterNextWrite();
+    await processItems(f.deps, [{ side: 'left', id: l.id }], asBatchId(`c1-${f.pair}`));
+    f.left.edit('contacts', l.id, { city: 'Lagos' });
+    f.right.crashBeforeNextWrite();
+    await processItems(f.deps, [{ side: 'left', id: l.id }], asBatchId(`c2-${f.pair}`));
+    expect(await f.deps.store.listJournal({ pair: f.pair, states: ['intent'] })).toHaveLength(2);
+
+    const recovery = await recoverIntents(f.deps);
+    expect(recovery.applied).toHaveLength(1);
+    expect(recovery.notApplied).toHaveLength(1);
+    const audit = await f.deps.store.listAudit({ pair: f.pair, field: 'town' });
+    expect(audit.at(-1)).toMatchObject({ new: 'Quito', strategy: 'recovered after restart' });
+    await syncPair(f.deps);
+    expect(f.right.record('members', r.id)?.fields.town).toBe('Lagos');
+  });
+
   it('a record whose lookup reference is not linked yet waits, then goes through once the reference is linked', async () => {
     const companies = uniquePair('co');
     const companyMapping = compileTestMapping(companies, {
