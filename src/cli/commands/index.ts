@@ -13,4 +13,5 @@ export const commandModules: Array<() => Promise<{ register(program: Command): v
   () => import('./conflicts.js'),
   () => import('./audit.js'),
   () => import('./explain.js'),
+  () => import('./run.js'),
 ];

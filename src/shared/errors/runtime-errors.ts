@@ -22,4 +22,16 @@ export const runtimeErrors = defineErrors({
     meaning: 'A step of the graceful shutdown (stop intake, drain work, close the store) failed or ran past its time bound.',
     action: 'Read the logged step and error; work that did not finish is still in the inbox and is picked up on the next start.',
   },
+  CONCORD_ERR_RUNTIME_STARTUP_INVALID: {
+    meaning: 'The daemon did not start because the config or a mapping file has errors (each listed as file:line:col).',
+    action: 'Fix the listed problems (`concord validate` shows the same list) and start the daemon again.',
+  },
+  CONCORD_ERR_RUNTIME_DEAD_LETTER_UNKNOWN: {
+    meaning: 'No dead letter has the id given to `concord dlq retry` or `concord dlq drop`.',
+    action: 'Run `concord dlq list` for the ids in the queue; a retried or dropped letter is no longer there.',
+  },
+  CONCORD_ERR_RUNTIME_PAIR_NOT_PAUSED: {
+    meaning: '`concord approve --pair P` was given a pair that is not paused by the mass-change guard.',
+    action: 'Run `concord status` to see which pairs are paused; a pair that is running needs no approval.',
+  },
 });

@@ -1,0 +1,272 @@
+/**
+ * `concord run` assembled (DESIGN §2, §7, §8): config and mappings validated (a bad file stops
+ * start-up with file:line:col), the store opened and migrated, unfinished journal intents resolved,
+ * one connection per system (limiter, retries, circuit, metrics, OAuth tokens in the encrypted token
+ * store), the webhook server with health, readiness and metrics, the inbox consumer feeding the keyed
+ * queue, pollers, the reconcile pass, the mass-change guard, the dead-man's switch, hot reload, and a
+ * graceful shutdown on SIGTERM.
+ */
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Env } from '../../config/env-interpolation.js';
+import { createEngineSession, type EngineSession } from '../../engine/session/engine-session.js';
+import { createEngineStore } from '../../engine/state/kysely-engine-store.js';
+import { recoverIntents } from '../../engine/recover/recover-intents.js';
+import type { CompiledMapping } from '../../mapping/compiled-types.js';
+import { systemClock, type Clock } from '../../shared/clock.js';
+import { asBatchId, type BatchId } from '../../shared/ids.js';
+import { createLogger, type Logger } from '../../shared/logger.js';
+import { countPendingInbox } from '../../store/inbox.js';
+import { createInboxWriter } from '../../store/inbox-writer.js';
+import { openStore } from '../../store/migrate.js';
+import { getPairState, listPausedPairs } from '../../store/pair-state.js';
+import { createPublicServer } from '../http/public-server.js';
+import { createHotReload, type HotReload } from '../lifecycle/hot-reload.js';
+import { createShutdown, type Shutdown } from '../lifecycle/shutdown.js';
+import { createRuntimeMetrics, type RuntimeMetrics } from '../metrics.js';
+import { createPollScheduler, type PollScheduler } from '../poll/poll-scheduler.js';
+import { createLimiterRegistry } from '../rate-limit/limiter-registry.js';
+import { createCircuitRegistry } from '../resilience/circuit-registry.js';
+import { isSystemFailure } from '../resilience/resilient-http-client.js';
+import { createStoreDeadLetterSink } from '../store-adapters/store-dead-letter-sink.js';
+import { createStoreInboxSink } from '../store-adapters/store-inbox-sink.js';
+import { createStoreProbe } from '../store-adapters/store-probe.js';
+import { registerStatusRoute } from './admin-status-route.js';
+import { loadDaemonWorkspace, readDaemonWorkspace } from './daemon-workspace.js';
+import { createInboxConsumer } from './inbox-consumer.js';
+import { createIntakePollJobs, intakesOf } from './intake-polls.js';
+import { createMassChangeGuard } from './mass-change-guard.js';
+import { createPairWork, type WorkCounters } from './pair-work.js';
+import { createReconcileScheduler, type ReconcileScheduler } from './reconcile-pass.js';
+import { readStoreStatus, type LiveStatus, type StoreStatus } from './status-report.js';
+import { createSystemConnections } from './system-connections.js';
+import { createDaemonTokenStore } from './token-store.js';
+
+export interface DaemonOptions {
+  configPath: string;
+  env?: Env;
+  cwd?: string;
+  clock?: Clock;
+  /** Default: pino JSON on standard output at the config's `logging.level`. */
+  log?: Logger;
+  /** Overrides `http.port` (0: any free port). */
+  port?: number;
+  /** Attempts per API call and per work item, and the first retry delay. Default is 5 attempts from 1000 ms. */
+  retry?: { attempts?: number; baseMs?: number };
+  /** Listen for SIGTERM/SIGINT. Default is false (the CLI turns it on). */
+  installSignals?: boolean;
+  /** How the process ends after shutdown. Default is process.exit; in-process users pass a no-op. */
+  exit?: (code: number) => void;
+  /** Bound of each shutdown step. Default is 20 000 ms. */
+  shutdownTimeoutMs?: number;
+}
+
+export interface RunningDaemon {
+  /** The HTTP server's URL, e.g. `http://127.0.0.1:8787`. */
+  readonly url: string;
+  readonly metrics: RuntimeMetrics;
+  readonly counters: WorkCounters;
+  readonly mappings: () => readonly CompiledMapping[];
+  readonly session: () => EngineSession;
+  /** True when nothing is waiting in the inbox or the queue. */
+  isIdle(): Promise<boolean>;
+  pollNow(): Promise<void>;
+  reconcileNow(): Promise<void>;
+  status(): Promise<{ live: LiveStatus; store: StoreStatus }>;
+  hotReload: HotReload<EngineSession>;
+  /** Graceful shutdown; resolves with the exit code. */
+  stop(reason?: string): Promise<number>;
+}
+
+export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const clock = options.clock ?? systemClock;
+  const startedAt = clock.now().toISOString();
+  const workspace = await loadDaemonWorkspace(options.configPath, env, cwd);
+  const { config } = workspace;
+  const log = options.log ?? createLogger({ level: config.logging.level });
+  const db = await openStore(config.database.url.startsWith('postgres') || config.database.url.startsWith('sqlite:') ? config.database.url : resolve(cwd, config.database.url));
+  log.info({ event: 'daemon:store:opened', database: db.displayUrl, migrated: db.applied }, 'store opened');
+
+  const metrics = createRuntimeMetrics();
+  const circuits = createCircuitRegistry({ log, metrics, isFailure: isSystemFailure });
+  const limiters = createLimiterRegistry({ clock, metrics, ...(config.redis?.url ? { redisUrl: config.redis.url } : {}) });
+  await limiters.ready();
+  const enabled = (system: string) => config.systems[system]?.enabled !== false && config.systems[system] !== undefined;
+  const used = new Set(workspace.mappings.flatMap((m) => [m.left.system, m.right.system]).filter(enabled));
+  const tokenStore = await createDaemonTokenStore({ db: db.db, config, used, env, clock });
+  const connections = createSystemConnections({
+    config, used, limiters, circuits, clock, log, metrics, ...(tokenStore ? { tokenStore } : {}),
+    ...(options.retry?.attempts ? { attempts: options.retry.attempts } : {}), ...(options.retry?.baseMs ? { retryBaseMs: options.retry.baseMs } : {}),
+  });
+  const engineStore = createEngineStore(db.db, clock);
+  const abort = new AbortController();
+  const runnable = (mappings: readonly CompiledMapping[]) => mappings.filter((m) => connections.get(m.left.system) && connections.get(m.right.system));
+  const buildSession = (mappings: readonly CompiledMapping[]) => createEngineSession({
+    store: engineStore, mappings: runnable(mappings), clock, log, signal: abort.signal,
+    connectors: (system) => {
+      const c = connections.get(system);
+      if (!c) throw new Error(`system ${system} has no connection`);
+      return c;
+    },
+  });
+  for (const m of workspace.mappings) {
+    if (!runnable([m]).length) log.warn({ event: 'daemon:pair:disabled', pair: m.pair }, `pair ${m.pair} does not run: one of its systems is disabled`);
+  }
+
+  // Writes cut short by the last stop are resolved before anything new is written (DESIGN §7).
+  const initial = buildSession(workspace.mappings);
+  for (const pair of initial.mappings.keys()) {
+    try {
+      const report = await recoverIntents(initial.depsFor(pair));
+      const n = report.applied.length + report.notApplied.length + report.unknown.length;
+      if (n > 0) log.warn({ event: 'engine:journal:recovered', pair, applied: report.applied.length, notApplied: report.notApplied.length, unknown: report.unknown }, `resolved ${n} unfinished write(s)`);
+    } catch (err) {
+      log.error({ event: 'engine:journal:recovery-failed', pair, err }, 'resolving unfinished writes failed; they are tried again on the next start');
+    }
+  }
+
+  const hotReload = createHotReload<EngineSession>({
+    dir: resolve(cwd, config.mappings), initial, log,
+    reload: async () => {
+      const read = await readDaemonWorkspace(options.configPath, env, cwd);
+      return read.ok ? { ok: true, config: buildSession(read.workspace.mappings) } : { ok: false, problems: read.problems.filter((p) => p.severity === 'error') };
+    },
+  });
+  const session = () => hotReload.current();
+
+  const paused = new Set((await listPausedPairs(db.db)).map((p) => p.pair));
+  const guard = createMassChangeGuard({ clock });
+  const batches = new Map<string, Promise<BatchId>>();
+  const batchIdFor = (pair: string) => {
+    let b = batches.get(pair);
+    if (!b) {
+      const id = asBatchId(randomUUID());
+      b = engineStore.startBatch({ id, pair, kind: 'sync', startedAt: clock.now().toISOString() }).then(() => id);
+      batches.set(pair, b);
+    }
+    return b;
+  };
+  const work = createPairWork({
+    session, db: db.db, guard, clock, log, metrics, batchIdFor,
+    isPaused: (pair) => paused.has(pair), onPaused: (pair) => paused.add(pair),
+  });
+  const consumer = createInboxConsumer({
+    db: db.db, owner: `${hostname()}:${process.pid}`, mappings: () => session().mappings.values(), store: () => session().store,
+    work, deadLetters: createStoreDeadLetterSink(db.db, clock), clock, log, metrics,
+    retry: { attempts: options.retry?.attempts ?? 5, baseMs: options.retry?.baseMs ?? 1000 },
+  });
+
+  const writer = createInboxWriter(db.db, { clock });
+  const adminToken = config.http.admin_token;
+  const app: FastifyInstance = createPublicServer({
+    endpoint: (system) => connections.webhookEndpoint(system),
+    inbox: createStoreInboxSink(writer), clock, log, metrics,
+    onStored: () => consumer.wake(),
+    probes: () => [createStoreProbe(db.db), ...circuits.probes(), ...connections.probes()],
+    admin: { host: config.http.host, ...(adminToken ? { token: adminToken } : {}) },
+  });
+  const liveStatus = (): LiveStatus => ({
+    startedAt, queueDepth: consumer.depth, pendingRows: consumer.pendingRows,
+    systems: Object.fromEntries(connections.systems.map((s) => {
+      const h = connections.health(s);
+      return [s, { healthy: h.ok, ...(h.detail ? { detail: h.detail } : {}), circuit: circuits.state(s) }];
+    })),
+    held: Object.fromEntries([...session().mappings.keys()].map((p) => [p, consumer.held(p)])),
+    counters: work.counters,
+  });
+  const status = async () => ({ live: liveStatus(), store: await readStoreStatus(db.db, [...session().mappings.values()], clock.now()) });
+  registerStatusRoute(app, adminToken, status);
+
+  const pollOptions = { db: db.db, session, connection: (s: string) => connections.get(s), clock, log, onStored: () => consumer.wake() };
+  const makePolls = (mappings: Iterable<CompiledMapping>) => createPollScheduler({
+    jobs: createIntakePollJobs(pollOptions, intakesOf(mappings, (s) => connections.get(s) !== undefined)), clock, log, metrics,
+  });
+  const reconcileOptions = { ...pollOptions, metrics };
+  let polls: PollScheduler = makePolls(initial.mappings.values());
+  let reconcile: ReconcileScheduler = createReconcileScheduler(reconcileOptions, [...initial.mappings.values()]);
+  const pollAll = async (scheduler: PollScheduler, mappings: Iterable<CompiledMapping>) => {
+    const jobs = intakesOf(mappings, (s) => connections.get(s) !== undefined);
+    await Promise.all(jobs.map((j) => scheduler.runNow(j.pair, j.key)));
+  };
+  hotReload.onReload((outcome) => {
+    if (!outcome.ok) return;
+    const old = polls;
+    const oldReconcile = reconcile;
+    polls = makePolls(outcome.config.mappings.values());
+    reconcile = createReconcileScheduler(reconcileOptions, [...outcome.config.mappings.values()]);
+    void old.stop().then(() => { polls.start(); });
+    void oldReconcile.stop().then(() => { reconcile.start(); });
+  });
+
+  // Approval comes from another process (`concord approve`): paused pairs are looked at every 2 s.
+  const pauseWatch = setInterval(() => {
+    void (async () => {
+      for (const pair of [...paused]) {
+        if ((await getPairState(db.db, pair)).paused) continue;
+        paused.delete(pair);
+        guard.approved(pair);
+        consumer.release(pair);
+        log.info({ event: 'guard:pair:approved', pair }, `pair ${pair} approved: held work goes on`);
+      }
+    })().catch((err: unknown) => log.error({ event: 'guard:watch:failed', err }, 'reading paused pairs failed'));
+  }, 2000);
+
+  const address = await app.listen({ host: config.http.host, port: options.port ?? config.http.port });
+  consumer.start();
+  polls.start();
+  reconcile.start();
+  hotReload.start();
+  // Catch up at start: what changed while the daemon was down (or everything, on the first start).
+  void pollAll(polls, initial.mappings.values());
+  log.info({ event: 'daemon:process:started', url: address, pairs: [...initial.mappings.keys()], systems: connections.systems }, `concord listening on ${address}`);
+
+  const shutdown: Shutdown = createShutdown({
+    timeoutMs: options.shutdownTimeoutMs ?? 20_000, log, exit: options.exit ?? ((code) => process.exit(code)),
+    steps: [
+      { name: 'intake', run: async () => {
+        clearInterval(pauseWatch);
+        hotReload.stop();
+        await app.close();
+        await Promise.all([polls.stop(), reconcile.stop()]);
+        await consumer.stopIntake();
+      } },
+      { name: 'drain', run: (signal) => consumer.drain(signal) },
+      { name: 'batches', run: async () => {
+        abort.abort();
+        for (const [pair, b] of batches) {
+          await engineStore.finishBatch(await b, clock.now().toISOString(), { pair, ...work.counters });
+        }
+      } },
+      { name: 'limiters', run: () => limiters.close() },
+      { name: 'inbox', run: () => writer.close() },
+      { name: 'store', run: () => db.close() },
+    ],
+  });
+  const uninstall = options.installSignals ? shutdown.install() : () => {};
+
+  return {
+    url: address,
+    metrics,
+    counters: work.counters,
+    mappings: () => [...session().mappings.values()],
+    session,
+    hotReload,
+    async isIdle() {
+      return consumer.depth === 0 && consumer.pendingRows === 0 && (await countPendingInbox(db.db)) === 0;
+    },
+    pollNow: () => pollAll(polls, session().mappings.values()),
+    async reconcileNow() {
+      await Promise.all([...session().mappings.keys()].map((p) => reconcile.runNow(p)));
+    },
+    status,
+    async stop(reason = 'stop') {
+      const code = await shutdown.trigger(reason);
+      uninstall();
+      return code;
+    },
+  };
+}

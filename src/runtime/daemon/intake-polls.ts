@@ -1,0 +1,124 @@
+/**
+ * Fallback polling: one poll job per intake (system, object, params) that some pair maps, on the
+ * schedule of the first pair that maps it. A poll reads what changed since the stored cursor minus an
+ * overlap window (a record modified while the previous poll ran is read again, never missed), and
+ * stores each page's records in the inbox together with the page's cursor in one transaction.
+ *
+ * Records whose version is the one already agreed in a link's base (Concord's own writes coming back,
+ * or changes already processed) are not changes and are left out. A change that no webhook announced
+ * (no webhook event for that record since shortly before its modification) counts for the dead-man's
+ * switch.
+ */
+import { sql } from 'kysely';
+import type { EngineSession, SystemConnection } from '../../engine/session/engine-session.js';
+import type { CompiledMapping, Side } from '../../mapping/compiled-types.js';
+import type { Clock } from '../../shared/clock.js';
+import { asCursor, type Cursor } from '../../shared/ids.js';
+import type { Logger } from '../../shared/logger.js';
+import type { Db } from '../../store/database.js';
+import { loadCursor, saveCursor } from '../../store/cursors.js';
+import { insertInboxEvents, type InboxEvent } from '../../store/inbox.js';
+import { withTransaction } from '../../store/transaction.js';
+import type { PollJob, PollOutcome } from '../poll/poll-scheduler.js';
+import { intakeKey } from './pair-routing.js';
+
+export interface IntakePollOptions {
+  db: Db;
+  session: () => EngineSession;
+  connection: (system: string) => SystemConnection | undefined;
+  clock: Clock;
+  log: Logger;
+  /** Re-read this much before the stored cursor. Default is 60 000 ms. */
+  overlapMs?: number;
+  /** A webhook counts as announcing a change when received at most this long before the change's time. Default is 120 000 ms. */
+  announceSlackMs?: number;
+  /** Told after a page was stored, to wake the inbox consumer. */
+  onStored?: () => void;
+}
+
+interface Intake {
+  pair: string;
+  side: Side;
+  mapping: CompiledMapping;
+  key: string;
+}
+
+/** The intakes of the running mappings, one per (system, object, params), first pair wins. */
+export function intakesOf(mappings: Iterable<CompiledMapping>, enabled: (system: string) => boolean): Intake[] {
+  const byKey = new Map<string, Intake>();
+  for (const m of [...mappings].sort((a, b) => (a.pair < b.pair ? -1 : 1))) {
+    if (!enabled(m.left.system) || !enabled(m.right.system)) continue;
+    for (const side of ['left', 'right'] as const) {
+      const key = `${m[side].system}/${intakeKey(m[side])}`;
+      if (!byKey.has(key)) byKey.set(key, { pair: m.pair, side, mapping: m, key });
+    }
+  }
+  return [...byKey.values()];
+}
+
+export function createIntakePollJobs(options: IntakePollOptions, intakes: Intake[]): PollJob[] {
+  const overlapMs = options.overlapMs ?? 60_000;
+  const slackMs = options.announceSlackMs ?? 120_000;
+  return intakes.map((intake): PollJob => {
+    const side = intake.mapping[intake.side];
+    const conn = options.connection(side.system);
+    return {
+      pair: intake.pair,
+      object: `${side.system}/${intakeKey(side)}`,
+      cursorKey: intake.key,
+      schedule: intake.mapping.poll,
+      webhooks: conn?.connector.capabilities.webhooks === true,
+      async pollOnce(signal): Promise<PollOutcome> {
+        if (!conn) return { changes: 0, unannounced: 0 };
+        const objectKey = intakeKey(side);
+        const stored = await loadCursor(options.db, side.system, objectKey);
+        const from: Cursor | null = stored === null ? null
+          : conn.connector.capabilities.cursorKind === 'timestamp' && !Number.isNaN(Date.parse(stored))
+            ? asCursor(new Date(Date.parse(stored) - overlapMs).toISOString()) : stored;
+        const store = options.session().store;
+        const ctx = {
+          log: options.log.child({ system: side.system }), signal, http: conn.http, clock: options.clock, params: side.params,
+        };
+        let changes = 0;
+        let unannounced = 0;
+        let newest: string | undefined;
+        for await (const page of conn.connector.listChanged(side.object, from, ctx)) {
+          const events: InboxEvent[] = [];
+          for (const r of page.records) {
+            const link = await store.findLinkBySide(intake.pair, intake.side, r.id);
+            const base = link ? await store.loadBase(link.id) : undefined;
+            if (base && base[intake.side].version === r.version && !r.deleted) continue;
+            events.push({
+              system: side.system, object: side.object, remoteId: r.id, eventId: `poll:${r.id}:${r.version}`,
+              kind: r.deleted ? 'delete' : 'upsert', occurredAt: r.modifiedAt, fields: { ...side.params },
+            });
+            if (!newest || r.modifiedAt > newest) newest = r.modifiedAt;
+          }
+          const inserted = await withTransaction(options.db, async (trx) => {
+            const result = await insertInboxEvents(trx, events, options.clock.now());
+            await saveCursor(trx, side.system, objectKey, page.nextCursor, options.clock.now());
+            return result;
+          });
+          const fresh = events.filter((_e, i) => inserted.isNew[i]);
+          changes += fresh.length;
+          // The first poll reads what was there before Concord ran: nothing a webhook could have announced.
+          if (stored !== null) for (const e of fresh) if (!(await announced(options.db, e, slackMs))) unannounced += 1;
+          if (fresh.length > 0) options.onStored?.();
+          options.log.debug({ event: 'poll:page:checkpointed', system: side.system, object: objectKey, records: page.records.length, stored: fresh.length }, 'poll page stored');
+          if (page.done) break;
+        }
+        return { changes, unannounced, ...(newest ? { newestChangeAt: newest } : {}) };
+      },
+    };
+  });
+}
+
+/** Whether a webhook event for the record arrived since shortly before the change. */
+async function announced(db: Db, e: InboxEvent, slackMs: number): Promise<boolean> {
+  const since = new Date(Date.parse(e.occurredAt ?? '1970-01-01T00:00:00Z') - slackMs).toISOString();
+  const row = await db.selectFrom('inbox').select(sql<number>`1`.as('x'))
+    .where('system', '=', e.system).where('object', '=', e.object).where('remote_id', '=', e.remoteId)
+    .where('event_id', 'not like', 'poll:%').where('event_id', 'not like', 'reconcile:%')
+    .where('received_at', '>=', since).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
