@@ -81,7 +81,7 @@ export async function prepareLinked(deps: EngineDeps, input: LinkedInput): Promi
     }));
     plan.writes.push(updateWrite(side, record, patch, fieldChanges));
   }
-  plan.base = draftBase(input.base, result.base, decided.rightRaw, decided.failedFields);
+  plan.base = baseWithRightValues(input.base, result.base, decided.rightRaw, decided.failedFields);
   const at = clock.now().toISOString();
   for (const [id, v] of Object.entries(decided.forcedBase)) {
     plan.base.fields[id] = { left: { value: v.left, version: null, changedAt: at }, right: { value: v.right, version: null, changedAt: at } };
@@ -102,7 +102,7 @@ export function updateWrite(side: Side, record: RemoteRecord, patch: Record<stri
 }
 
 /** The base draft from merge with right raw values filled in; fields whose write could not be converted keep their old base. */
-function draftBase(old: LinkBase | null, draft: BaseDraft, rightRaw: Record<string, unknown>, failed: string[]): LinkBase {
+function baseWithRightValues(old: LinkBase | null, draft: BaseDraft, rightRaw: Record<string, unknown>, failed: string[]): LinkBase {
   const fields = structuredClone(draft.fields);
   for (const id of draft.pendingRight) {
     const f = fields[id];
