@@ -13,8 +13,9 @@ import { initialSync } from './initial-sync.js';
 import { webhookIngest } from './webhook-ingest.js';
 import { endToEndLatency } from './end-to-end-latency.js';
 import { pollingCost } from './polling-cost.js';
+import { rateLimit } from './rate-limit.js';
 
-const benchmarks: Benchmark[] = [initialSync, webhookIngest, endToEndLatency, pollingCost];
+const benchmarks: Benchmark[] = [initialSync, webhookIngest, endToEndLatency, pollingCost, rateLimit];
 
 interface Args { quick: boolean; only: string[] | undefined; dialects: StoreDialect[]; list: boolean }
 
