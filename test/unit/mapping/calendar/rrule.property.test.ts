@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
+import rrulePackage from 'rrule';
 import { describe, expect, it } from 'vitest';
 import { createEventTime } from '../../../../src/mapping/transforms/calendar/event-time.js';
 import { startFitsPattern } from '../../../../src/mapping/transforms/calendar/pattern-fit.js';
@@ -140,5 +141,30 @@ describe('rrule round trips', () => {
       const event = { ...graphEvent(s), recurrence: graph.value };
       expect(toLeft(event), variant).toEqual({ ok: true, value: [line] });
     }), runs);
+  });
+
+  it('the written RRULE, expanded from the start by the rrule package, gives dates of the Graph pattern only, starting on the start and ending as the range says', () => {
+    fc.assert(fc.property(series.map((s) => ({ ...s, allDay: false, zone: 'UTC' })), (s) => {
+      const event = graphEvent(s);
+      const lines = toLeft(event);
+      if (!lines.ok) throw new Error(lines.message);
+      const dtstart = `DTSTART:${s.startDate.replaceAll('-', '')}T${s.time.replace(':', '')}00Z`;
+      const rule = rrulePackage.rrulestr(`${dtstart}\n${(lines.value as string[])[0]}`);
+      const dates = rule.all((_, i) => i < 400).map((d) => d.toISOString().slice(0, 10));
+      expect(dates[0]).toBe(s.startDate);
+      for (const d of dates) expect(startFitsPattern(d, s.pattern), `${d} in ${lines.value}`).toBe(true);
+      if (s.pattern.type === 'daily') {
+        for (let i = 1; i < dates.length; i += 1) {
+          expect(DateTime.fromISO(dates[i]!).diff(DateTime.fromISO(dates[i - 1]!), 'days').days).toBe(s.pattern.interval);
+        }
+      }
+      const r = event.recurrence.range;
+      if (r.type === 'numbered') expect(dates.length).toBe(Math.min(r.numberOfOccurrences!, 400));
+      if (r.type === 'endDate' && dates.length < 400) {
+        expect(dates.at(-1)! <= r.endDate!).toBe(true);
+        const next = rule.after(new Date(`${dates.at(-1)}T23:59:59Z`));
+        if (next) expect(next.toISOString().slice(0, 10) > r.endDate!).toBe(true);
+      }
+    }), { numRuns: 120 });
   });
 });
