@@ -16,35 +16,47 @@ const READ_FAN_OUT = 4;
 
 /**
  * Members changed since `cursor` with `since_last_changed`, `count` (max 1000) and `offset` paging,
- * asked oldest first (`sort_field=last_changed`, [U]). The cursor moves per page only while pages come
- * back in ascending order; otherwise it moves once, after the last page, so a crash mid-way loses nothing.
+ * asked oldest first (`sort_field=last_changed`, [U]). Archived members may be left out of a listing that
+ * names no status (PROVIDERS.md §5.4 marks it uncertain; https://github.com/brandonseydel/MailChimp.Net/issues/529
+ * reports that listing all members leaves archived ones out), so they are asked for first with `status=archived`,
+ * and a member seen in both listings is given once. The archived pages never move the cursor; the main listing's
+ * pages move it per page only while pages come back in ascending order; otherwise it moves once, after the last
+ * page, so a crash mid-way loses nothing.
  */
 async function* listChangedMailchimp(object: string, cursor: Cursor | null, ctx: ConnectorContext): AsyncIterable<ChangePage> {
   const path = objectPath(mailchimpFacts, object, ctx.params);
   const count = mailchimpFacts.pagination.maxPageSize;
-  let offset = 0;
-  let max = cursor === null ? 0 : Date.parse(cursor);
+  const start = cursor === null ? 0 : Date.parse(cursor);
+  let max = start;
   let ordered = true;
   let previous = Number.NEGATIVE_INFINITY;
-  for (;;) {
-    const where = `system mailchimp: GET ${path}`;
-    const res = await ctx.http.request({
-      method: 'GET', url: path, priority: cursor === null ? 2 : 1, signal: ctx.signal,
-      query: { count, offset, sort_field: 'last_changed', sort_dir: 'ASC', since_last_changed: cursor === null ? undefined : toMailchimpTime(cursor) },
-    });
-    const page = parseBodyAs(memberListSchema, assertOk(res, where), where);
-    const records = page.members.map(toRemoteRecord);
-    for (const r of records) {
-      const t = Date.parse(r.modifiedAt);
-      if (t < previous) ordered = false;
-      previous = t;
-      max = Math.max(max, t);
+  const archivedIds = new Set<string>();
+  for (const status of ['archived', undefined] as const) {
+    for (let offset = 0; ;) {
+      const where = `system mailchimp: GET ${path}`;
+      const res = await ctx.http.request({
+        method: 'GET', url: path, priority: cursor === null ? 2 : 1, signal: ctx.signal,
+        query: { count, offset, sort_field: 'last_changed', sort_dir: 'ASC', status, since_last_changed: cursor === null ? undefined : toMailchimpTime(cursor) },
+      });
+      const page = parseBodyAs(memberListSchema, assertOk(res, where), where);
+      let records = page.members.map(toRemoteRecord);
+      if (status === 'archived') for (const r of records) archivedIds.add(r.id);
+      else records = records.filter((r) => !archivedIds.has(r.id));
+      for (const r of records) {
+        const t = Date.parse(r.modifiedAt);
+        max = Math.max(max, t);
+        if (status === 'archived') continue;
+        if (t < previous) ordered = false;
+        previous = t;
+      }
+      offset += page.members.length;
+      const last = page.members.length < count || (page.total_items !== undefined && offset >= page.total_items);
+      const done = last && status === undefined;
+      const moved = status === 'archived' ? start : ordered || done ? max : start;
+      // An empty archived page says nothing and moves nothing.
+      if (records.length > 0 || status === undefined) yield { records, nextCursor: asCursor(new Date(moved).toISOString()), done };
+      if (last) break;
     }
-    offset += page.members.length;
-    const done = page.members.length < count || (page.total_items !== undefined && offset >= page.total_items);
-    const moved = ordered || done ? max : cursor === null ? 0 : Date.parse(cursor);
-    yield { records, nextCursor: asCursor(new Date(moved).toISOString()), done };
-    if (done) return;
   }
 }
 
@@ -86,7 +98,7 @@ export function createMailchimpConnector(settings: ConnectorSettings): Connector
     system: settings.system,
     capabilities: {
       cursorKind: 'timestamp',
-      // Archived members still list with status archived, so archives show up as changes.
+      // Archives show up as changes: archived members are listed (with status=archived) beside the others.
       changesIncludeDeletes: true,
       webhooks: true,
       maxWriteBatch: mailchimpFacts.batch.write,

@@ -52,7 +52,9 @@ export async function startMailchimpTestServer(listId = 'a6b5da1054') {
       if (count > 1000) return problem(400, 'Invalid Resource', 'count: must be at most 1000');
       const offset = Number(req.url.searchParams.get('offset') ?? 0);
       const since = req.url.searchParams.get('since_last_changed');
-      let rows = [...members.values()].filter((x) => !since || Date.parse(x.last_changed) >= Date.parse(since));
+      // `status` filters when given; without it this server lists archived members too (the other reading of the docs).
+      const status = req.url.searchParams.get('status');
+      let rows = [...members.values()].filter((x) => (!since || Date.parse(x.last_changed) >= Date.parse(since)) && (!status || x.status === status));
       if (req.url.searchParams.get('sort_field') === 'last_changed') rows = rows.sort((a, b) => Date.parse(a.last_changed) - Date.parse(b.last_changed));
       return { json: { members: rows.slice(offset, offset + count).map(view), list_id: listId, total_items: rows.length } };
     }
