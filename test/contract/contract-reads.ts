@@ -63,6 +63,17 @@ export function describeReadContract(subject: ContractSubject): void {
       expect(recordsOf(await collectPages(h().connector.listChanged(h().object, later, h().ctx)))).toEqual([]);
     });
 
+    it('lists a record deleted on the system as a deleted change, where the connector declares that changes include deletes', async () => {
+      const [kept, gone] = await admin().seed(h().object, emails(2, 'del').map((e, i) => h().seedRecord(e, `D${i}`)));
+      const cursor = (await collectPages(h().connector.listChanged(h().object, null, h().ctx))).at(-1)!.nextCursor;
+      await admin().advanceClock(3_000);
+      await admin().remove(h().object, gone!);
+      const changed = recordsOf(await collectPages(h().connector.listChanged(h().object, cursor, h().ctx)));
+      if (!h().connector.capabilities.changesIncludeDeletes) return;
+      expect(changed.filter((r) => r.id === gone)).toMatchObject([{ deleted: true }]);
+      expect(changed.find((r) => r.id === kept)?.deleted ?? false).toBe(false);
+    });
+
     it('get returns live records with their fields, and vanished or never-existing ids as deleted', async () => {
       const [live, gone] = await admin().seed(h().object, emails(2, 'get').map((e, i) => h().seedRecord(e, `G${i}`)));
       await admin().remove(h().object, gone!);
