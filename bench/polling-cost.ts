@@ -7,35 +7,19 @@
  * it; the planner is asked whether any statement of the cycle reads a whole table. Flat is the goal.
  */
 import { performance } from 'node:perf_hooks';
-import { sql } from 'kysely';
 import { syncPair } from '../src/engine/sync/sync-pair.js';
 import { createIntakePollJobs, intakesOf } from '../src/runtime/daemon/intake-polls.js';
 import { systemClock } from '../src/shared/clock.js';
 import { silentLogger } from '../src/shared/logger.js';
-import type { Db, StoreDialect } from '../src/store/database.js';
+import type { StoreDialect } from '../src/store/database.js';
 import { openBenchStore } from './support/bench-store.js';
+import { seedLinks } from './support/seed-links.js';
 import { contactProps, memberBody, startEmulatedPair } from './support/emulated-pair.js';
 import type { Benchmark, BenchOptions, Figure } from './support/figures.js';
 import { percentile } from './support/percentiles.js';
 import { createQueryCounter } from './support/query-counter.js';
 
 const CHANGED = 100;
-
-/** Adds links `from`..`to`-1 for records that exist only in the store, in one statement. */
-async function seedLinks(db: Db, dialect: StoreDialect, pair: string, from: number, to: number): Promise<void> {
-  const now = new Date().toISOString();
-  if (dialect === 'postgres') {
-    await sql`insert into links (id, pair, left_id, right_id, match_key, created_at, updated_at)
-      select 'fill-' || lpad(i::text, 8, '0'), ${pair}, 'hs-' || i, 'mc-' || i, 'fill' || i || '@bench.example.com', ${now}, ${now}
-      from generate_series(${from}::int, ${to - 1}::int) as i`.execute(db);
-    await sql`analyze links`.execute(db);
-  } else {
-    await sql`with recursive s(i) as (select ${from} union all select i + 1 from s where i + 1 < ${to})
-      insert into links (id, pair, left_id, right_id, match_key, created_at, updated_at)
-      select 'fill-' || substr('00000000' || i, -8), ${pair}, 'hs-' || i, 'mc-' || i, 'fill' || i || '@bench.example.com', ${now}, ${now} from s`.execute(db);
-    await sql`analyze`.execute(db);
-  }
-}
 
 async function run(options: BenchOptions, dialect: StoreDialect | undefined): Promise<Figure[]> {
   const d = dialect ?? 'sqlite';

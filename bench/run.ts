@@ -14,8 +14,9 @@ import { webhookIngest } from './webhook-ingest.js';
 import { endToEndLatency } from './end-to-end-latency.js';
 import { pollingCost } from './polling-cost.js';
 import { rateLimit } from './rate-limit.js';
+import { memory } from './memory.js';
 
-const benchmarks: Benchmark[] = [initialSync, webhookIngest, endToEndLatency, pollingCost, rateLimit];
+const benchmarks: Benchmark[] = [initialSync, webhookIngest, endToEndLatency, pollingCost, rateLimit, memory];
 
 interface Args { quick: boolean; only: string[] | undefined; dialects: StoreDialect[]; list: boolean }
 
