@@ -95,7 +95,9 @@ export async function planItems(deps: EngineDeps, items: readonly WorkItem[], op
     } else if (d.kind === 'create') {
       plans.push(await prepareCreate(deps, key, d.side, d.record, d.matchKey, tctx));
     } else {
-      const p = emptyPlan(mapping.pair, key, d.kind === 'duplicate' ? 'duplicate' : 'skipped');
+      // A record deleted before it was ever linked leaves nothing to do.
+      const status = d.kind === 'duplicate' ? 'duplicate' : d.reason === 'deleted' ? 'noop' : 'skipped';
+      const p = emptyPlan(mapping.pair, key, status);
       p.seen = { [d.side]: { id: d.record.id, version: d.record.version, deleted: d.record.deleted === true } };
       p.notes.push(d.message);
       plans.push(p);

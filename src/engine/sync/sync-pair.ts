@@ -113,10 +113,13 @@ export async function syncPair(deps: EngineDeps, options: SyncOptions = {}): Pro
         if (res.outcome === 'committed' && res.notKept) problems.set(res.key, { key: res.key, outcome: 'not-kept', notes: res.notKept });
         if (res.outcome === 'waiting' || res.outcome === 'failed' || res.outcome === 'stale') {
           allEnded = false;
-          carried.push(...(['left', 'right'] as const).flatMap((side) => res.plan.seen[side] ? [{ side, id: res.plan.seen[side]!.id }] : []));
+          carried.push(...itemsOfPlan(res.plan));
           problems.set(res.key, { key: res.key, outcome: res.outcome, notes: res.outcome === 'failed' ? [...res.errors, ...res.plan.notes] : res.plan.notes });
         } else if (res.outcome === 'duplicate' || res.outcome === 'skipped') {
           problems.set(res.key, { key: res.key, outcome: res.outcome, notes: res.plan.notes });
+          // A duplicate may be one only for the moment (its match is linked to a record deleted in this same
+          // pass): it is looked at again in the next pass, without holding back the cursors.
+          if (res.outcome === 'duplicate') carried.push(...itemsOfPlan(res.plan));
         }
       }
       options.onProgress?.({ pass, done: Math.min(i + groupSize, items.length), total: items.length });
@@ -162,4 +165,8 @@ async function dueConflictItems(deps: EngineDeps): Promise<WorkItem[]> {
     if (link) items.push({ side: 'left', id: link.leftId });
   }
   return items;
+}
+
+function itemsOfPlan(plan: ItemPlan): WorkItem[] {
+  return (['left', 'right'] as const).flatMap((side) => (plan.seen[side] ? [{ side, id: plan.seen[side]!.id }] : []));
 }

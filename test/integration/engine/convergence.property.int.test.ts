@@ -1,7 +1,7 @@
 /**
  * Convergence (DESIGN §7) as a property: random edits and creates on both in-memory systems, interleaved with sync
- * passes; after a final sync to quiescence both sides agree on every two-way field of every link, every record is
- * linked, and nothing was created twice.
+ * passes, and deletes archived across; after a final sync to quiescence both sides agree on every two-way field of
+ * every link, every live record is linked, and nothing was created twice.
  */
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { createFixture } from './engine-fixture.js';
 const mapping = {
   match: { left: 'email', right: 'email_address', normalize: 'email' },
   create: { to_right: true, to_left: true },
+  delete: 'archive',
   fields: [
     { left: 'email', right: 'email_address', direction: 'both', conflict: 'prefer-left', transform: 'email' },
     { left: 'name', right: 'full_name', direction: 'both', conflict: 'last-write-wins' },
@@ -25,6 +26,7 @@ type Side = 'left' | 'right';
 type Cmd =
   | { kind: 'create'; side: Side; email: number; name: string; score: number; tags: string[]; stock: number }
   | { kind: 'edit'; side: Side; target: number; field: 'name' | 'score' | 'tags' | 'stock'; value: unknown }
+  | { kind: 'remove'; side: Side; target: number }
   | { kind: 'sync' }
   | { kind: 'tick'; ms: number };
 
@@ -39,6 +41,7 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
     fc.record({ kind: fc.constant('edit' as const), side, target: fc.nat(20), field: fc.constant('tags' as const), value: tags }),
     fc.record({ kind: fc.constant('edit' as const), side, target: fc.nat(20), field: fc.constant('stock' as const), value: fc.integer({ min: 0, max: 50 }) }),
   ),
+  fc.record({ kind: fc.constant('remove' as const), side, target: fc.nat(20) }),
   fc.constant({ kind: 'sync' as const }),
   fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 1, max: 120_000 }) }),
 );
@@ -54,6 +57,10 @@ describeEachDialect('convergence under random edits on both sides', (getStore) =
       for (const c of cmds) {
         if (c.kind === 'tick') f.clock.advance(c.ms);
         else if (c.kind === 'sync') await syncPair(f.deps);
+        else if (c.kind === 'remove') {
+          const live = systems[c.side].all(objects[c.side]);
+          if (live.length > 0) systems[c.side].remove(objects[c.side], live[c.target % live.length]!.id);
+        }
         else if (c.kind === 'create') {
           const email = `user${c.email}@x.io`;
           const emailField = c.side === 'left' ? 'email' : 'email_address';
