@@ -48,36 +48,39 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
 
 const fieldNames = { left: { name: 'name', score: 'score', tags: 'tags', stock: 'stock' }, right: { name: 'full_name', score: 'points', tags: 'labels', stock: 'qty' } } as const;
 
+async function runCommands(f: ReturnType<typeof createFixture>, cmds: Cmd[]): Promise<void> {
+  const systems = { left: f.left, right: f.right };
+  const objects = { left: 'contacts', right: 'members' } as const;
+  for (const c of cmds) {
+    if (c.kind === 'tick') f.clock.advance(c.ms);
+    else if (c.kind === 'sync') await syncPair(f.deps);
+    else if (c.kind === 'remove') {
+      const live = systems[c.side].all(objects[c.side]);
+      if (live.length > 0) systems[c.side].remove(objects[c.side], live[c.target % live.length]!.id);
+    } else if (c.kind === 'create') {
+      const email = `user${c.email}@x.io`;
+      const emailField = c.side === 'left' ? 'email' : 'email_address';
+      // A person creates a contact only where that email is not there yet (else it is a duplicate, tested elsewhere).
+      if (systems[c.side].all(objects[c.side]).some((r) => String(r.fields[emailField]).toLowerCase() === email)) continue;
+      const n = fieldNames[c.side];
+      systems[c.side].put(objects[c.side], {
+        [emailField]: c.side === 'right' ? email.toUpperCase() : email, [n.name]: c.name, [n.score]: c.score, [n.tags]: c.tags, [n.stock]: c.stock,
+      });
+    } else {
+      const live = systems[c.side].all(objects[c.side]);
+      if (live.length === 0) continue;
+      const r = live[c.target % live.length]!;
+      systems[c.side].edit(objects[c.side], r.id, { [fieldNames[c.side][c.field]]: c.value });
+    }
+    f.clock.advance(1000);
+  }
+}
+
 describeEachDialect('convergence under random edits on both sides', (getStore) => {
   it('after quiescence both sides agree on every two-way field and no record exists twice', async () => {
     await fc.assert(fc.asyncProperty(fc.array(cmd, { minLength: 1, maxLength: 14 }), async (cmds) => {
       const f = createFixture(getStore, { mapping });
-      const systems = { left: f.left, right: f.right };
-      const objects = { left: 'contacts', right: 'members' } as const;
-      for (const c of cmds) {
-        if (c.kind === 'tick') f.clock.advance(c.ms);
-        else if (c.kind === 'sync') await syncPair(f.deps);
-        else if (c.kind === 'remove') {
-          const live = systems[c.side].all(objects[c.side]);
-          if (live.length > 0) systems[c.side].remove(objects[c.side], live[c.target % live.length]!.id);
-        }
-        else if (c.kind === 'create') {
-          const email = `user${c.email}@x.io`;
-          const emailField = c.side === 'left' ? 'email' : 'email_address';
-          // A person creates a contact only where that email is not there yet (else it is a duplicate, tested elsewhere).
-          if (systems[c.side].all(objects[c.side]).some((r) => String(r.fields[emailField]).toLowerCase() === email)) continue;
-          const n = fieldNames[c.side];
-          systems[c.side].put(objects[c.side], {
-            [emailField]: c.side === 'right' ? email.toUpperCase() : email, [n.name]: c.name, [n.score]: c.score, [n.tags]: c.tags, [n.stock]: c.stock,
-          });
-        } else {
-          const live = systems[c.side].all(objects[c.side]);
-          if (live.length === 0) continue;
-          const r = live[c.target % live.length]!;
-          systems[c.side].edit(objects[c.side], r.id, { [fieldNames[c.side][c.field]]: c.value });
-        }
-        f.clock.advance(1000);
-      }
+      await runCommands(f, cmds);
       const final = await syncPair(f.deps);
       expect(final.quiescent).toBe(true);
       expect(final.problems).toEqual([]);
@@ -97,6 +100,24 @@ describeEachDialect('convergence under random edits on both sides', (getStore) =
       expect(new Set(emails).size).toBe(emails.length);
       const again = await syncPair(f.deps);
       expect(again.writes).toEqual({ left: 0, right: 0 });
+    }), { numRuns: 25 });
+  });
+
+  it('with a manual field, every disagreement left after quiescence is an open conflict, and nothing else differs', async () => {
+    const manual = { ...mapping, fields: mapping.fields.map((fl) => (fl.left === 'score' ? { ...fl, conflict: 'manual' } : fl)) };
+    await fc.assert(fc.asyncProperty(fc.array(cmd, { minLength: 1, maxLength: 14 }), async (cmds) => {
+      const f = createFixture(getStore, { mapping: manual });
+      await runCommands(f, cmds);
+      await syncPair(f.deps);
+      const open = await f.deps.store.listConflicts({ pair: f.pair, state: 'open' });
+      for (const link of await f.deps.store.listLinks(f.pair)) {
+        const l = f.left.record('contacts', link.leftId)!.fields;
+        const r = f.right.record('members', link.rightId)!.fields;
+        expect(r.full_name).toEqual(l.name);
+        const held = open.some((c) => c.linkId === link.id && c.field === 'score~points');
+        if (!held) expect(r.points).toEqual(l.score);
+        else expect(r.points).not.toEqual(l.score);
+      }
     }), { numRuns: 25 });
   });
 });
