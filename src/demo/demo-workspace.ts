@@ -31,6 +31,8 @@ export interface DemoWorkspaceOptions {
   pollSchedule?: string;
   /** Text of the mapping file instead of the shipped one. */
   mappingText?: string;
+  /** The HubSpot account's rate limit, for an emulated portal on a paid tier. Default is the connector's published one. */
+  hubspotPerSecond?: number;
 }
 
 export interface DemoWorkspace {
@@ -61,6 +63,7 @@ export async function writeDemoWorkspace(o: DemoWorkspaceOptions): Promise<DemoW
     '    emulator: true',
     `    credentials: { access_token: ${JSON.stringify(demoCredentials.hubspotToken)} }`,
     `    webhook_secret: ${JSON.stringify(demoCredentials.hubspotClientSecret)}`,
+    ...(o.hubspotPerSecond ? [`    rate_limit: { per_second: ${o.hubspotPerSecond} }`] : []),
     '  mailchimp:',
     `    base_url: ${JSON.stringify(o.mailchimpBaseUrl)}`,
     '    emulator: true',

@@ -14,4 +14,5 @@ export const commandModules: Array<() => Promise<{ register(program: Command): v
   () => import('./audit.js'),
   () => import('./explain.js'),
   () => import('./run.js'),
+  () => import('./demo.js'),
 ];

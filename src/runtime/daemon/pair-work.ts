@@ -41,7 +41,10 @@ export interface WorkCounters {
   noop: number;
   failed: number;
   writes: Record<string, number>;
+  /** Manual conflicts opened. */
   conflicts: number;
+  /** Records where both sides had changed a field and its strategy decided. */
+  conflictsSettled: number;
 }
 
 export interface PairWorkOptions {
@@ -79,7 +82,7 @@ export function createPairWork(options: PairWorkOptions): PairWork {
   const maxItems = options.maxItems ?? 100;
   const pending = new Map<string, { entries: Entry[]; count: number; timer?: NodeJS.Timeout }>();
   const linkCounts = new Map<string, { n: number; at: number }>();
-  const counters: WorkCounters = { committed: 0, noop: 0, failed: 0, writes: {}, conflicts: 0 };
+  const counters: WorkCounters = { committed: 0, noop: 0, failed: 0, writes: {}, conflicts: 0, conflictsSettled: 0 };
 
   const linksOf = async (pair: string): Promise<number> => {
     const now = options.clock.now().getTime();
@@ -101,6 +104,7 @@ export function createPairWork(options: PairWorkOptions): PairWork {
           counters.writes[system] = (counters.writes[system] ?? 0) + 1;
           options.metrics.writes.inc({ system, result: 'ok' });
         }
+        if (r.plan.writes.some((w) => w.changes.some((c) => c.reason === 'conflict'))) counters.conflictsSettled += 1;
         if (r.plan.conflictsToOpen.length > 0) {
           counters.conflicts += r.plan.conflictsToOpen.length;
           options.metrics.conflicts.inc({ pair }, r.plan.conflictsToOpen.length);
@@ -147,6 +151,14 @@ export function createPairWork(options: PairWorkOptions): PairWork {
     if (stale.length > 0) {
       const again = stale.flatMap((s) => (['left', 'right'] as const).flatMap((side) => (s.plan.seen[side] ? [{ side, id: s.plan.seen[side]!.id }] : [])));
       results = [...results.filter((r) => r.outcome !== 'stale'), ...(await processItems(deps, again, batchId)).results];
+    }
+    // A created record can come back holding values the target filled in itself (Mailchimp's default
+    // status): processing the new link once more lets those settle by the field's strategy, instead of
+    // waiting for the record's next change.
+    const created = results.filter((r) => r.outcome === 'committed' && r.plan.writes.some((w) => w.op === 'create'));
+    if (created.length > 0) {
+      const again = created.flatMap((r) => (['left', 'right'] as const).flatMap((side) => (r.plan.seen[side] ? [{ side, id: r.plan.seen[side]!.id }] : [])));
+      record(pair, session, (await processItems(deps, again, batchId)).results.filter((r) => r.outcome === 'committed'));
     }
     record(pair, session, results);
     const byItem = new Map<string, ItemResult>();

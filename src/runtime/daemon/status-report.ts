@@ -44,7 +44,7 @@ export interface LiveStatus {
   pendingRows: number;
   systems: Record<string, { healthy: boolean; detail?: string; circuit: string }>;
   held: Record<string, number>;
-  counters: { committed: number; noop: number; failed: number; writes: Record<string, number>; conflicts: number };
+  counters: { committed: number; noop: number; failed: number; writes: Record<string, number>; conflicts: number; conflictsSettled: number };
 }
 
 export async function readStoreStatus(db: Db, mappings: readonly CompiledMapping[], now: Date): Promise<StoreStatus> {
