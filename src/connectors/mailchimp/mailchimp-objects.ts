@@ -70,6 +70,18 @@ export function toMailchimpTime(iso: string): string {
   return new Date(iso).toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }
 
+/**
+ * `last_changed` counts whole seconds (`2015-09-15T14:40:47+00:00`, https://mailchimp.com/developer/marketing/api/list-members/),
+ * so two changes in one second would carry one version and the second would be taken for no change. The version
+ * is that time plus a digest of the member's content, which differs whenever a synced value does.
+ */
+function memberVersion(m: Member, modifiedAt: string, fields: Record<string, unknown>): string {
+  const merge = fields.merge_fields as Record<string, unknown>;
+  const content = JSON.stringify([fields.email_address, fields.status, Object.keys(merge).sort().map((k) => [k, merge[k]]), fields.tags,
+    fields.language ?? null, fields.vip ?? null, fields.email_type ?? null]);
+  return `${m.last_changed ?? modifiedAt}#${createHash('sha256').update(content, 'utf8').digest('hex').slice(0, 16)}`;
+}
+
 export function toRemoteRecord(m: Member): RemoteRecord {
   const modifiedAt = toIso(m.last_changed || m.timestamp_signup);
   const fields: Record<string, unknown> = {
@@ -81,7 +93,7 @@ export function toRemoteRecord(m: Member): RemoteRecord {
   for (const k of ['language', 'vip', 'email_type', 'unique_email_id', 'timestamp_signup', 'last_changed'] as const) {
     if (m[k] !== undefined) fields[k] = m[k];
   }
-  const out: RemoteRecord = { id: asRemoteId(m.id), version: m.last_changed ?? modifiedAt, modifiedAt, fields };
+  const out: RemoteRecord = { id: asRemoteId(m.id), version: memberVersion(m, modifiedAt, fields), modifiedAt, fields };
   // DELETE archives a member; the archived record stays readable.
   if (m.status === 'archived') out.deleted = true;
   return out;
