@@ -74,6 +74,20 @@ export function describeReadContract(subject: ContractSubject): void {
       expect(changed.find((r) => r.id === kept)?.deleted ?? false).toBe(false);
     });
 
+    it('gives a record a new version whenever it changes, even twice within one second', async () => {
+      const [id] = await admin().seed(h().object, [h().seedRecord('versions@example.com', 'V0')]);
+      const versions: string[] = [];
+      for (const name of ['V1', 'V2', 'V3']) {
+        await admin().edit(h().object, id!, h().userEdit(name));
+        const read = (await h().connector.get(h().object, [id!], h().ctx)).get(id!)!;
+        expect(h().nameOf(read)).toBe(name);
+        versions.push(read.version);
+      }
+      expect(new Set(versions).size).toBe(3);
+      const again = (await h().connector.get(h().object, [id!], h().ctx)).get(id!)!;
+      expect(again.version).toBe(versions[2]);
+    });
+
     it('get returns live records with their fields, and vanished or never-existing ids as deleted', async () => {
       const [live, gone] = await admin().seed(h().object, emails(2, 'get').map((e, i) => h().seedRecord(e, `G${i}`)));
       await admin().remove(h().object, gone!);
