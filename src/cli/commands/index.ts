@@ -15,4 +15,7 @@ export const commandModules: Array<() => Promise<{ register(program: Command): v
   () => import('./explain.js'),
   () => import('./run.js'),
   () => import('./demo.js'),
+  () => import('./status.js'),
+  () => import('./dlq.js'),
+  () => import('./approve.js'),
 ];

@@ -18,6 +18,7 @@ import type { RemoteId } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Db } from '../../store/database.js';
 import { claimInboxBatch, markInboxProcessed, type InboxEntry } from '../../store/inbox.js';
+import { releaseDeadOwnersClaims } from './stale-claims.js';
 import { createKeyedQueue, type KeyedQueue } from '../queue/keyed-queue.js';
 import type { DeadLetterSink } from '../resilience/dead-letter-sink.js';
 import { runWithResilience, type RetryOptions } from '../resilience/run-with-resilience.js';
@@ -186,6 +187,13 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
   });
 
   const claimLoop = async () => {
+    // Rows a killed predecessor on this host had claimed would otherwise wait out its claim (stale-claims.ts).
+    try {
+      const released = await releaseDeadOwnersClaims(db, options.owner);
+      if (released > 0) log.warn({ event: 'inbox:claim:released', rows: released }, `released ${released} inbox row(s) claimed by a daemon that is gone`);
+    } catch (err) {
+      log.error({ event: 'inbox:claim:release-failed', err }, 'releasing claims of a gone daemon failed; they wait until their claim expires');
+    }
     while (!stopped) {
       try {
         // Backpressure: do not claim far ahead of what the queue can run.

@@ -4,8 +4,9 @@
  * overlap window (a record modified while the previous poll ran is read again, never missed), and
  * stores each page's records in the inbox together with the page's cursor in one transaction.
  *
- * Records whose version is the one already agreed in a link's base (Concord's own writes coming back,
- * or changes already processed) are not changes and are left out. A change that no webhook announced
+ * Every record read goes to the inbox (the inbox drops a version it already holds, so the overlap costs
+ * nothing twice); the engine's base makes Concord's own writes coming back no-ops. A record at the
+ * version Concord's last write left is not counted as a change; one that no webhook announced
  * (no webhook event for that record since shortly before its modification) counts for the dead-man's
  * switch.
  */
@@ -84,10 +85,13 @@ export function createIntakePollJobs(options: IntakePollOptions, intakes: Intake
         let newest: string | undefined;
         for await (const page of conn.connector.listChanged(side.object, from, ctx)) {
           const events: InboxEvent[] = [];
+          const ownWrites = new Set<number>();
           for (const r of page.records) {
             const link = await store.findLinkBySide(intake.pair, intake.side, r.id);
             const base = link ? await store.loadBase(link.id) : undefined;
-            if (base && base[intake.side].version === r.version && !r.deleted) continue;
+            // The version Concord's last write left: the record is processed anyway (a write without a
+            // version check may have carried someone else's change along), but it is not news a webhook missed.
+            if (base && base[intake.side].version === r.version) ownWrites.add(events.length);
             events.push({
               system: side.system, object: side.object, remoteId: r.id, eventId: `poll:${r.id}:${r.version}`,
               kind: r.deleted ? 'delete' : 'upsert', occurredAt: r.modifiedAt, fields: { ...side.params },
@@ -99,11 +103,11 @@ export function createIntakePollJobs(options: IntakePollOptions, intakes: Intake
             await saveCursor(trx, side.system, objectKey, page.nextCursor, options.clock.now());
             return result;
           });
-          const fresh = events.filter((_e, i) => inserted.isNew[i]);
+          const fresh = events.filter((_e, i) => inserted.isNew[i] && !ownWrites.has(i));
           changes += fresh.length;
           // The first poll reads what was there before Concord ran: nothing a webhook could have announced.
           if (stored !== null) for (const e of fresh) if (!(await announced(options.db, e, slackMs))) unannounced += 1;
-          if (fresh.length > 0) options.onStored?.();
+          if (inserted.inserted > 0) options.onStored?.();
           options.log.debug({ event: 'poll:page:checkpointed', system: side.system, object: objectKey, records: page.records.length, stored: fresh.length }, 'poll page stored');
           if (page.done) break;
         }
