@@ -21,7 +21,7 @@ const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a,
 
 async function run(options: BenchOptions, dialect: StoreDialect | undefined): Promise<Figure[]> {
   const d = dialect ?? 'sqlite';
-  const n = Number(process.env.CONCORD_BENCH_SYNC_N ?? (options.quick ? 5_000 : 100_000));
+  const n = Number(process.env.CONCORD_BENCH_SYNC_N ?? (options.quick ? 1_000 : 5_000));
   const half = Math.floor(n / 2);
   const pair = await startEmulatedPair();
   const bench = await openBenchStore(d);

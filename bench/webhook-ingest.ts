@@ -5,6 +5,7 @@
  * (a) as fast as answers come back, `concurrency` at a time, for throughput, and (b) a fixed offered load,
  * for answer latency. Events stored are counted in the inbox afterwards, so the figure is durable events.
  */
+import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { createHubspotConnector } from '../src/connectors/hubspot/hubspot-connector.js';
 import { createPublicServer } from '../src/runtime/http/public-server.js';
@@ -40,12 +41,17 @@ async function run(options: BenchOptions, dialect: StoreDialect | undefined): Pr
   app.post('/bench/noop', async () => ({ ok: true }));
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   let firstEventId = 1;
+  // Main-thread busy time of the server per route: what a request costs this process, whatever the load
+  // generator (on the other core of two) manages to send.
+  const busyMs = { hubspot: 0, noop: 0 };
   const load = async (kind: 'hubspot' | 'noop', mode: 'closed' | 'open', durationMs: number): Promise<LoadResult> => {
+    const elu0 = performance.eventLoopUtilization();
     const r = await runLoad({
       url: kind === 'hubspot' ? `${base}/webhooks/hubspot` : `${base}/bench/noop`, kind, secret: SECRET, mode, concurrency: mode === 'closed' ? CONCURRENCY : 256,
       rate: OFFERED_RATE, durationMs, maxRequests: 1_000_000, eventsPerRequest: 1, firstEventId, objects: 10_000,
     });
     firstEventId += r.sent + 1;
+    if (mode === 'closed') busyMs[kind] += performance.eventLoopUtilization(elu0).active;
     if (r.failed > 0) throw new Error(`${kind} ${mode}: ${r.failed} of ${r.sent} requests failed: ${JSON.stringify(r.statuses)}`);
     return r;
   };
@@ -59,6 +65,8 @@ async function run(options: BenchOptions, dialect: StoreDialect | undefined): Pr
     const noop = emptyTotal();
     const ingest = emptyTotal();
     const stored0 = await inboxCount(bench);
+    busyMs.hubspot = 0;
+    busyMs.noop = 0;
     for (let i = 0; i < rounds; i++) {
       add(noop, await load('noop', 'closed', segmentMs));
       add(ingest, await load('hubspot', 'closed', segmentMs));
@@ -79,6 +87,11 @@ async function run(options: BenchOptions, dialect: StoreDialect | undefined): Pr
         bench: 'webhook-ingest', name: `verified, stored events/s (1 event/request, ${CONCURRENCY} in flight) [${d}]`, value: ingestRate, unit: 'events/s',
         baseline: { name: 'bare no-op route, req/s', value: noopRate }, ratio: ingestRate / noopRate,
         note: `${stored} events stored of ${ingest.ok} answered 200`,
+      },
+      {
+        bench: 'webhook-ingest', name: `server main-thread time per request [${d}]`, value: busyMs.hubspot / ingest.ok, unit: 'ms',
+        baseline: { name: 'bare no-op route, ms', value: busyMs.noop / noop.ok }, ratio: (busyMs.hubspot / ingest.ok) / (busyMs.noop / noop.ok),
+        note: `1 / this = ${Math.round(ingest.ok / busyMs.hubspot * 1000)} events/s if the server had a core to itself`,
       },
       {
         bench: 'webhook-ingest', name: `answer latency p50 at ${OFFERED_RATE} req/s [${d}]`, value: p(ingestOpen, 50), unit: 'ms',
