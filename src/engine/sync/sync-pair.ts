@@ -79,6 +79,7 @@ export async function syncPair(deps: EngineDeps, options: SyncOptions = {}): Pro
   const maxPasses = options.maxPasses ?? 20;
   const groupSize = options.groupSize ?? 200;
   let carried: WorkItem[] = [];
+  let retryOnly = false;
   const problems = new Map<string, SyncReport['problems'][number]>();
   // Writes already made in this run: the same value written to the same field again means the system did not
   // keep it (an unknown merge field, a value it normalises); repeating it would never reach quiescence.
@@ -88,6 +89,7 @@ export async function syncPair(deps: EngineDeps, options: SyncOptions = {}): Pro
     const [l, r] = await Promise.all([listChangedItems(deps, 'left'), listChangedItems(deps, 'right')]);
     const items = dedupe([...carried, ...(await dueConflictItems(deps)), ...l.items, ...r.items]);
     let wrote = 0;
+    let progress = 0;
     let repeated = 0;
     const repeats = new Map<string, string[]>();
     let allEnded = true;
@@ -98,6 +100,7 @@ export async function syncPair(deps: EngineDeps, options: SyncOptions = {}): Pro
       for (const res of results) {
         report.counts[res.outcome] += 1;
         if (res.outcome === 'committed') {
+          progress += 1;
           for (const w of res.plan.writes) {
             report.writes[w.side] += 1;
             wrote += 1;
@@ -109,7 +112,11 @@ export async function syncPair(deps: EngineDeps, options: SyncOptions = {}): Pro
             for (const sig of sigs) written.set(sig, (written.get(sig) ?? 0) + 1);
           }
         }
-        problems.delete(res.key);
+        // An item reported under its record's key before it was linked is now reported under its link's.
+        // A value not kept stays reported: it describes a write of this run, not the item's state.
+        for (const k of [res.key, ...itemsOfPlan(res.plan).map((w) => `${w.side}:${w.id}`)]) {
+          if (problems.get(k)?.outcome !== 'not-kept') problems.delete(k);
+        }
         if (res.outcome === 'committed' && res.notKept) problems.set(res.key, { key: res.key, outcome: 'not-kept', notes: res.notKept });
         if (res.outcome === 'waiting' || res.outcome === 'failed' || res.outcome === 'stale') {
           allEnded = false;
@@ -125,15 +132,34 @@ export async function syncPair(deps: EngineDeps, options: SyncOptions = {}): Pro
       options.onProgress?.({ pass, done: Math.min(i + groupSize, items.length), total: items.length });
     }
     if (items.length === 0) options.onProgress?.({ pass, done: 0, total: 0 });
+    // A write whose answer was lost left its intent open: settle it by reading the target before the item is
+    // planned again, so the journal tells which attempt reached the system.
+    if (!allEnded) {
+      const recovered = await recoverIntents(deps);
+      progress += recovered.applied.length + recovered.notApplied.length;
+      if (report.recovery) {
+        report.recovery.applied.push(...recovered.applied);
+        report.recovery.notApplied.push(...recovered.notApplied);
+        report.recovery.unknown.push(...recovered.unknown);
+      }
+    }
     if (allEnded) {
       if (l.cursor !== null) await store.saveCursor(mapping.left.system, mapping.left.object, mapping.pair, l.cursor, clock.now().toISOString());
       if (r.cursor !== null) await store.saveCursor(mapping.right.system, mapping.right.object, mapping.pair, r.cursor, clock.now().toISOString());
     }
-    // Quiescent: nothing was written, so nothing new can come back; carried items made no progress either.
+    // Quiescent: nothing was written, so nothing new can come back. Items that failed are tried again first (a lost
+    // answer, a refused write may go through now), as long as the passes make progress; a retry pass that
+    // settles nothing ends the run.
     if (wrote === 0) {
-      report.quiescent = true;
-      break;
+      const retry = carried.length > 0 && (!retryOnly || progress > 0);
+      if (!retry) {
+        report.quiescent = true;
+        break;
+      }
+      retryOnly = true;
+      continue;
     }
+    retryOnly = false;
     if (repeated === wrote) {
       for (const [key, notes] of repeats) problems.set(key, { key, outcome: 'not-kept', notes });
       break;

@@ -1,6 +1,6 @@
 /**
  * Convergence (DESIGN §7) as a property: random edits and creates on both in-memory systems, interleaved with sync
- * passes, and deletes archived across; after a final sync to quiescence both sides agree on every two-way field of
+ * passes, deletes archived across, and writes cut short before or after they reach a system; after a final sync to quiescence both sides agree on every two-way field of
  * every link, every live record is linked, and nothing was created twice.
  */
 import fc from 'fast-check';
@@ -27,6 +27,7 @@ type Cmd =
   | { kind: 'create'; side: Side; email: number; name: string; score: number; tags: string[]; stock: number }
   | { kind: 'edit'; side: Side; target: number; field: 'name' | 'score' | 'tags' | 'stock'; value: unknown }
   | { kind: 'remove'; side: Side; target: number }
+  | { kind: 'crash'; side: Side; after: boolean }
   | { kind: 'sync' }
   | { kind: 'tick'; ms: number };
 
@@ -42,6 +43,7 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
     fc.record({ kind: fc.constant('edit' as const), side, target: fc.nat(20), field: fc.constant('stock' as const), value: fc.integer({ min: 0, max: 50 }) }),
   ),
   fc.record({ kind: fc.constant('remove' as const), side, target: fc.nat(20) }),
+  fc.record({ kind: fc.constant('crash' as const), side, after: fc.boolean() }),
   fc.constant({ kind: 'sync' as const }),
   fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 1, max: 120_000 }) }),
 );
@@ -54,7 +56,11 @@ async function runCommands(f: ReturnType<typeof createFixture>, cmds: Cmd[]): Pr
   for (const c of cmds) {
     if (c.kind === 'tick') f.clock.advance(c.ms);
     else if (c.kind === 'sync') await syncPair(f.deps);
-    else if (c.kind === 'remove') {
+    else if (c.kind === 'crash') {
+      // The next write call to that side dies: before it reaches the system, or after (its answer lost).
+      if (c.after) systems[c.side].crashAfterNextWrite();
+      else systems[c.side].crashBeforeNextWrite();
+    } else if (c.kind === 'remove') {
       const live = systems[c.side].all(objects[c.side]);
       if (live.length > 0) systems[c.side].remove(objects[c.side], live[c.target % live.length]!.id);
     } else if (c.kind === 'create') {
@@ -96,8 +102,11 @@ describeEachDialect('convergence under random edits on both sides', (getStore) =
         expect([...(r.labels as string[])].sort()).toEqual([...(l.tags as string[])].sort());
         expect(r.qty).toEqual(l.stock);
       }
-      const emails = f.right.all('members').map((m) => String(m.fields.email_address).toLowerCase());
-      expect(new Set(emails).size).toBe(emails.length);
+      for (const [system, object, field] of [[f.right, 'members', 'email_address'], [f.left, 'contacts', 'email']] as const) {
+        const emails = system.all(object).map((m) => String(m.fields[field]).toLowerCase());
+        expect(new Set(emails).size).toBe(emails.length);
+      }
+      expect(await f.deps.store.listJournal({ pair: f.pair, states: ['intent', 'unknown'] })).toEqual([]);
       const again = await syncPair(f.deps);
       expect(again.writes).toEqual({ left: 0, right: 0 });
     }), { numRuns: 25 });
