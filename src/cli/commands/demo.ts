@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .command('demo')
     .description('run HubSpot and Mailchimp emulators and the daemon, make random edits on both sides, and check that both agree')
     .option('--seconds <n>', 'how long to make random edits', positiveInt, 30)
-    .option('--contacts <n>', 'contacts seeded on each side', positiveInt, 250)
+    .option('--contacts <n>', 'contacts seeded on each side', positiveInt, 200)
     .option('--seed <seed>', 'seed of the data and the edits, so a run reproduces', 'concord')
     .option('--dir <dir>', 'where the config, state database, log and report go (emptied first)', '.concord/demo')
     .action(async (opts: { seconds: number; contacts: number; seed: string; dir: string }) => {

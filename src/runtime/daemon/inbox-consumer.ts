@@ -24,7 +24,7 @@ import type { DeadLetterSink } from '../resilience/dead-letter-sink.js';
 import { runWithResilience, type RetryOptions } from '../resilience/run-with-resilience.js';
 import type { RuntimeMetrics } from '../metrics.js';
 import { routeEvent, type RoutedItem } from './pair-routing.js';
-import { PairPausedError, type PairWork } from './pair-work.js';
+import { ItemFailedError, PairPausedError, type PairWork } from './pair-work.js';
 
 export interface InboxConsumerOptions {
   db: Db;
@@ -118,6 +118,9 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
     const items = [...w.items.values()];
     const first = items[0];
     const where = first ? systemOf(w.pair, first.side) : undefined;
+    // The dead letter belongs to the system whose write failed, which is known only from the failure.
+    let failedSystem: string | undefined;
+    const deadLetters: DeadLetterSink = { add: (letter) => options.deadLetters.add({ ...letter, ...(failedSystem ? { system: failedSystem } : {}) }) };
     const result = await runWithResilience(async () => {
       try {
         await options.work.submit(w.pair, items);
@@ -125,6 +128,7 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
       } catch (err) {
         if (err instanceof PairPausedError) return 'held' as const;
         if (isConcordError(err) && err.code === 'CONCORD_ERR_RUNTIME_CIRCUIT_OPEN') return 'deferred' as const;
+        if (err instanceof ItemFailedError && err.system) failedSystem = err.system;
         throw err;
       }
     }, {
@@ -133,7 +137,7 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
         payload: { pair: w.pair, items: items.map((i) => ({ side: i.side, id: i.id, ...systemOf(w.pair, i.side) })) },
       },
       ...(options.retry ? { retry: options.retry } : {}),
-      deadLetters: options.deadLetters, clock, log, metrics: options.metrics,
+      deadLetters, clock, log, metrics: options.metrics,
     });
     if (result.ok && result.value === 'held') {
       const held = heldByPair.get(w.pair) ?? new Map<string, KeyWork>();

@@ -31,7 +31,8 @@ export class PairPausedError extends Error {
 
 /** One item failed in the engine (a refused write, a failed read); retrying may help. */
 export class ItemFailedError extends Error {
-  constructor(message: string, readonly outcome: string) {
+  /** The system the item was writing to, when it was writing: where the dead letter belongs. */
+  constructor(message: string, readonly outcome: string, readonly system?: string) {
     super(message);
   }
 }
@@ -173,7 +174,8 @@ export function createPairWork(options: PairWorkOptions): PairWork {
       if (!bad) e.resolve();
       else {
         const notes = bad.outcome === 'failed' ? [...bad.errors, ...bad.plan.notes] : ['still stale after re-reading', ...bad.plan.notes];
-        e.reject(new ItemFailedError(`${bad.key}: ${bad.outcome}: ${notes.join('; ') || 'no detail'}`, bad.outcome));
+        const target = bad.plan.writes[0]?.side;
+        e.reject(new ItemFailedError(`${bad.key}: ${bad.outcome}: ${notes.join('; ') || 'no detail'}`, bad.outcome, target ? deps.mapping[target].system : undefined));
       }
     }
   };

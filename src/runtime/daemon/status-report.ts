@@ -52,7 +52,8 @@ export async function readStoreStatus(db: Db, mappings: readonly CompiledMapping
   const dead = await countDeadLetters(db);
   const cursors = (await listCursors(db)).filter((c) => !c.object.includes('#')).map((c): CursorStatus => {
     const t = Date.parse(c.cursor);
-    return { system: c.system, object: c.object, lastPollAt: c.updatedAt, lagSeconds: Number.isNaN(t) ? null : Math.max(0, Math.round((now.getTime() - t) / 1000)) };
+    // A cursor at the epoch has seen no record yet: no lag to speak of.
+    return { system: c.system, object: c.object, lastPollAt: c.updatedAt, lagSeconds: Number.isNaN(t) || t <= 0 ? null : Math.max(0, Math.round((now.getTime() - t) / 1000)) };
   });
   const pairs: PairStatus[] = [];
   for (const m of mappings) {
