@@ -152,5 +152,14 @@ async function changedSince(deps: EngineDeps, item: ItemPlan, current: Record<'l
       return `${side} ${seen.id} was linked since the plan: plan again`;
     }
   }
+  for (const w of item.writes) {
+    if (w.op !== 'create' || !w.matchKey) continue;
+    const target = deps.mapping[w.side];
+    const normalized = w.matchKey.key.slice(w.matchKey.key.indexOf(':') + 1);
+    const found = await deps.connectors[w.side].find(target.object, w.matchKey.field, [...new Set([w.matchKey.value, normalized])], deps.contextFor(w.side));
+    if (found.some((r) => !r.deleted)) {
+      return `a ${target.system} ${target.object} record with ${w.matchKey.field} = "${w.matchKey.value}" appeared since the plan (${found.map((r) => r.id).join(', ')}): plan again to link it instead of creating another`;
+    }
+  }
   return undefined;
 }

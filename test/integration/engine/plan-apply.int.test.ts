@@ -48,6 +48,16 @@ describeEachDialect('plan and apply', (getStore) => {
     expect(f.right.createCount('members')).toBe(1);
   });
 
+  it('apply refuses a create when a record with the same match key appeared on the target since the plan', async () => {
+    const f = createFixture(getStore, { mapping });
+    const a = f.left.put('contacts', { email: 'late@x.io', city: 'A' });
+    const plan = await makePlan(f.deps);
+    f.right.put('members', { email_address: 'late@x.io', town: 'B' });
+    const res = await applyPlan(f.deps, parsePlanDocument(JSON.stringify(plan), 'plan.json'));
+    expect(res.refused).toEqual([{ key: `left:${a.id}`, why: expect.stringContaining('appeared since the plan') }]);
+    expect(f.right.createCount('members')).toBe(0);
+  });
+
   it('a file that is not a plan is refused with a coded error', () => {
     expect(() => parsePlanDocument('{"kind":"other"}', 'x.json')).toThrow(expect.objectContaining({ code: 'CONCORD_ERR_ENGINE_PLAN_INVALID' }));
   });
