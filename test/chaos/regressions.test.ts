@@ -1,0 +1,16 @@
+/**
+ * Seeds that found defects, kept so the defects stay fixed:
+ * - `try1`: inbox rows claimed by a daemon killed with SIGKILL waited out their 10-minute claim after the restart,
+ *   so the run never quiesced (fixed by releasing a dead predecessor's claims at start, stale-claims.ts); and the
+ *   rollback called Mailchimp's sorted tags and its "" merge fields "changed since", so creates and tag writes were
+ *   never undone (fixed in rollback.ts).
+ */
+import { expect, it } from 'vitest';
+import { runScenario } from './chaos-run.js';
+
+it('seed try1 quiesces after kill -9 and its rollback undoes every write nobody touched since', async () => {
+  const result = await runScenario({ seed: 'try1', dialect: 'sqlite', steps: 20 });
+  expect(result.stats.crashes).toBeGreaterThan(0);
+  expect(result.findings).toEqual([]);
+  expect(result.rollback?.changedSince).toBe(0);
+}, 300_000);
