@@ -3,6 +3,7 @@
  * emulators over real HTTP, with the shipped mapping (HubSpot contacts <-> Mailchimp members by email).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoCredentials } from '../../src/demo/demo-emulators.js';
 import { eventually, startDaemonWorld, type DaemonWorld } from '../integration/runtime/daemon-process.js';
 
 const seed = {
@@ -66,6 +67,15 @@ describe('concord run against the emulators [sqlite]', () => {
     const metrics = await (await fetch(`${world.url}/metrics`)).text();
     expect(metrics).toMatch(/concord_webhook_events_received_total\{system="hubspot"\} [1-9]/);
     expect(metrics).toMatch(/concord_writes_total\{system="mailchimp",result="ok"\} [1-9]/);
+  });
+
+  it('never writes a token, API key or webhook secret to its log', async () => {
+    const log = world.daemon.output();
+    expect(log).toContain('"event":"daemon:process:started"');
+    for (const secret of [demoCredentials.hubspotToken, demoCredentials.mailchimpApiKey, demoCredentials.hubspotClientSecret, demoCredentials.mailchimpWebhookSecret]) {
+      expect(log).not.toContain(secret);
+    }
+    expect(log).not.toMatch(/authorization"\s*:\s*"(Bearer|Basic)/i);
   });
 
   it('exits 0 on SIGTERM after a graceful shutdown', async () => {

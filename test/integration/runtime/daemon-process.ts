@@ -84,6 +84,8 @@ export interface DaemonWorldOptions {
   seed?: { hubspot?: unknown[]; mailchimp?: unknown[] };
   databaseUrl?: string;
   pollSchedule?: string;
+  /** The daemon's log level. Default is debug, so tests see (and check) the most it logs. */
+  logLevel?: string;
 }
 
 export async function startDaemonWorld(options: DaemonWorldOptions = {}): Promise<DaemonWorld> {
@@ -93,7 +95,7 @@ export async function startDaemonWorld(options: DaemonWorldOptions = {}): Promis
   if (options.seed?.mailchimp?.length) await emulators.admin('mailchimp', 'POST', 'records/members', { records: options.seed.mailchimp, notify: false });
   const port = await freePort();
   const workspace = await writeDemoWorkspace({
-    dir, port, hubspotBaseUrl: emulators.hubspotBaseUrl, mailchimpBaseUrl: emulators.mailchimpBaseUrl,
+    dir, port, hubspotBaseUrl: emulators.hubspotBaseUrl, mailchimpBaseUrl: emulators.mailchimpBaseUrl, logLevel: options.logLevel ?? 'debug',
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}), ...(options.pollSchedule ? { pollSchedule: options.pollSchedule } : {}),
   });
   const url = `http://127.0.0.1:${port}`;
