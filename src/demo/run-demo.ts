@@ -85,6 +85,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     clearInterval(timer);
     await show('first sync');
     progress.done();
+    say(`  first sync done in ${Math.round((Date.now() - Date.parse(started)) / 1000)} s`);
 
     timer = ticker('editing');
     const endAt = Date.now() + options.seconds * 1000;
@@ -102,6 +103,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     clearInterval(timer);
     await show('settled');
     progress.done();
+    say(`  settled ${Math.round((Date.now() - endAt) / 1000)} s after the last edit`);
     if (!quiet) say('  warning: the daemon did not become quiet within two minutes');
 
     const agreement = await checkAgreement(daemon.session(), pair);
@@ -119,7 +121,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const reportPath = join(dir, 'report.html');
     await writeFile(reportPath, formatHtml(data), 'utf8');
     say(`  HTML report: ${reportPath}`);
-    say(`  try: npx concord status -c ${workspace.configPath}   (while a daemon runs on it)`);
+    say(`  look around: npm run concord -- audit report -c ${workspace.configPath}   (or status, conflicts list, dlq list, explain)`);
     return { agreed, reportPath };
   } finally {
     await daemon?.stop('demo finished');
