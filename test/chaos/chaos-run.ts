@@ -64,7 +64,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     }
     if (!o.skipRollback) {
       rollback = await runRollbackCli(world, since);
-      if (rollback.failed > 0) findings.push({ kind: 'not-restored', detail: `the rollback failed for ${rollback.failed} record(s)` });
+      if (rollback.failed > 0) findings.push({ kind: 'not-restored', detail: `the rollback failed for ${rollback.failed} record(s): ${rollback.errors.join(' | ')}` });
       store = await openStore(world.databaseUrl);
       try {
         findings.push(...checkRestored(expected, await takeSnapshot(world, store)));

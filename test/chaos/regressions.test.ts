@@ -4,6 +4,9 @@
  *   so the run never quiesced (fixed by releasing a dead predecessor's claims at start, stale-claims.ts); and the
  *   rollback called Mailchimp's sorted tags and its "" merge fields "changed since", so creates and tag writes were
  *   never undone (fixed in rollback.ts).
+ * - `ci-cd2abf-sqlite-1`: a rollback that undid a create (removing its link) and, in the same run, a write to the
+ *   linked record on the other side failed that second commit on the link's foreign key and left its write an open
+ *   intent (fixed in rollback.ts: such an undo belongs to no link).
  */
 import { expect, it } from 'vitest';
 import { runScenario } from './chaos-run.js';
@@ -13,4 +16,10 @@ it('seed try1 quiesces after kill -9 and its rollback undoes every write nobody 
   expect(result.stats.crashes).toBeGreaterThan(0);
   expect(result.findings).toEqual([]);
   expect(result.rollback?.changedSince).toBe(0);
+}, 300_000);
+
+it('seed ci-cd2abf-sqlite-1 rolls back a create and the linked record\'s writes in one run, leaving no intent open', async () => {
+  const result = await runScenario({ seed: 'ci-cd2abf-sqlite-1', dialect: 'sqlite' });
+  expect(result.rollback?.failed).toBe(0);
+  expect(result.findings).toEqual([]);
 }, 300_000);

@@ -18,7 +18,7 @@ import type { UserEdit } from './scenario-runner.js';
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-export interface RollbackOutcome { undone: number; changedSince: number; cannotUndo: number; failed: number }
+export interface RollbackOutcome { undone: number; changedSince: number; cannotUndo: number; failed: number; errors: string[] }
 
 export async function runRollbackCli(world: ChaosWorld, since: string): Promise<RollbackOutcome> {
   const args = ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), '-c', world.configPath, 'rollback', '--since', since, '--json'];
@@ -28,14 +28,15 @@ export async function runRollbackCli(world: ChaosWorld, since: string): Promise<
       if (err.code === 1 && err.stdout) return { stdout: err.stdout };
       throw new Error(`concord rollback failed: ${err.stderr ?? String(err)}`);
     });
-  const totals: RollbackOutcome = { undone: 0, changedSince: 0, cannotUndo: 0, failed: 0 };
+  const totals: RollbackOutcome = { undone: 0, changedSince: 0, cannotUndo: 0, failed: 0, errors: [] };
   // One JSON document per pair, pretty-printed one after another.
   for (const doc of out.stdout.split(/\n(?=\{)/).filter((d) => d.trim() !== '')) {
-    const r = JSON.parse(doc) as { undone: unknown[]; changedSince: unknown[]; cannotUndo: unknown[]; failed: unknown[] };
+    const r = JSON.parse(doc) as { undone: unknown[]; changedSince: unknown[]; cannotUndo: unknown[]; failed: Array<{ record: string; errors: string[] }> };
     totals.undone += r.undone.length;
     totals.changedSince += r.changedSince.length;
     totals.cannotUndo += r.cannotUndo.length;
     totals.failed += r.failed.length;
+    for (const f of r.failed) totals.errors.push(`${f.record}: ${f.errors.join('; ')}`);
   }
   return totals;
 }

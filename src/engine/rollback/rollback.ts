@@ -92,6 +92,14 @@ export async function rollback(deps: EngineDeps, selector: RollbackSelector, opt
     const item: RollbackItem = { journalIds: built.journalIds, side, system: mapping[side].system, record: remoteId, op: built.op, fields: built.fields };
     undoneBy.set(write.ref, item);
   }
+  // Undoing a create removes its link; the other side's undo in the same run then belongs to no link (it would
+  // otherwise commit audit rows and a base for a link already gone, fail, and leave its write an open intent).
+  const unlinked = new Set(plans.filter((p) => p.unlink && p.linkId).map((p) => p.linkId));
+  for (const p of plans) {
+    if (p.unlink || !p.linkId || !unlinked.has(p.linkId)) continue;
+    p.linkId = null;
+    p.base = null;
+  }
   if (options.dryRun || plans.length === 0) {
     report.undone = [...undoneBy.values()];
     return report;
