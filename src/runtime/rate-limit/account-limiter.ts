@@ -78,9 +78,12 @@ export function createAccountLimiter(options: AccountLimiterOptions): AccountLim
     id: `concord-limiter:${options.account}`,
     ...(reservoir !== null ? { reservoir, reservoirRefreshAmount: reservoir, reservoirRefreshInterval: options.budget.intervalMs ?? null } : {}),
     maxConcurrent: options.budget.maxConcurrent ?? null,
-    // Calls are spread over the interval: a reservoir alone lets a burst at the end of one interval meet a
-    // burst at the start of the next, twice the budget inside the provider's sliding window (a 429).
-    ...(reservoir !== null && options.budget.intervalMs ? { minTime: Math.floor(options.budget.intervalMs / reservoir) } : {}),
+    // For short windows (per second, per 10 s) calls are spread over the interval: a reservoir alone lets a
+    // burst at the end of one interval meet a burst at the start of the next, twice the budget inside the
+    // provider's sliding window (a 429 and its wait). Long windows keep their bursts: spreading a
+    // per-minute budget would slow every call down to wait for the next.
+    ...(reservoir !== null && options.budget.intervalMs && options.budget.intervalMs <= 10_000
+      ? { minTime: Math.floor(options.budget.intervalMs / reservoir) } : {}),
     ...(options.connection ? { datastore: 'ioredis', connection: options.connection, clearDatastore: false, timeout: 24 * 3600 * 1000 } : {}),
   });
   let heldUntil = 0;
