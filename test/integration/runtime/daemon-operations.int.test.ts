@@ -96,4 +96,18 @@ describe('daemon operations: dead letters, dlq retry, mass-change guard, approve
       (await members()).filter((m) => m.status === 'archived').length === doomed.length);
     expect((await cli('approve', '--pair', 'crm-marketing-contacts')).out).toContain('CONCORD_ERR_RUNTIME_PAIR_NOT_PAUSED');
   });
+
+  it('finds a delete that no webhook announced and no poll can see with the reconcile pass', async () => {
+    await emulators.admin('hubspot', 'PUT', 'webhooks', { chaos: { dropRate: 1 } });
+    const contacts = ((await emulators.admin('hubspot', 'GET', 'records/contacts')).body as { result: Array<{ id: string; archived?: boolean; properties: Record<string, unknown> }> }).result;
+    const victim = contacts.find((c) => c.properties.email === people[1])!;
+    await emulators.admin('hubspot', 'DELETE', `records/contacts/${victim.id}`);
+    await emulators.webhooksIdle();
+    await daemon.pollNow();
+    expect((await member(people[1]!))?.status).not.toBe('archived');
+    await daemon.reconcileNow();
+    await eventually('the member archived after reconcile', async () => (await member(people[1]!))?.status === 'archived');
+    const drift = await (await fetch(`${daemon.url}/metrics`)).text();
+    expect(drift).toMatch(/concord_reconcile_drift\{pair="crm-marketing-contacts",kind="deleted"\} [1-9]/);
+  });
 });
