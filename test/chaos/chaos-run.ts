@@ -3,6 +3,8 @@
  * and a run of scenarios within a time budget. `plant` lets the control run change things behind Concord's back
  * after quiescence, to show the checker reports them.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { openStore } from '../../src/store/migrate.js';
 import type { StoreDatabase } from '../../src/store/database.js';
 import { createChaosWorld, type ChaosWorld, type Dialect } from './chaos-world.js';
@@ -34,6 +36,18 @@ export interface ScenarioOptions extends GeneratorOptions {
   keepFailing?: boolean;
 }
 
+/**
+ * Every field of this pair exists on both emulators and accepts every value the scenario uses, so a write the
+ * system did not keep as written (`engine:write:not-kept` in the daemon's log) is a defect here.
+ */
+async function notKeptWarnings(dir: string): Promise<Finding[]> {
+  const text = await readFile(join(dir, 'daemon.log'), 'utf8').catch(() => '');
+  return text.split('\n').filter((l) => l.includes('"event":"engine:write:not-kept"')).map((l) => {
+    const msg = (JSON.parse(l) as { msg?: string }).msg ?? l;
+    return { kind: 'not-kept' as const, detail: msg };
+  });
+}
+
 export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   const scenario = generateScenario(o.seed, o);
   const world = await createChaosWorld({ seed: o.seed, dialect: o.dialect });
@@ -50,6 +64,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     await playScenario(world, daemon, scenario, edits, stats);
     await quiesce(world, daemon, stats);
     await countWebhookChaos(world, scenario, stats);
+    findings.push(...await notKeptWarnings(world.dir));
     if (!stats.quiesced) findings.push({ kind: 'not-quiescent', detail: stats.notes.find((n) => n.startsWith('not quiescent')) ?? 'still changing' });
 
     let store = await openStore(world.databaseUrl);
@@ -130,7 +145,7 @@ export function formatFigures(f: ChaosFigures): string {
   row('crashes (kill -9)', f.crashes);
   row('divergences (must be 0)', f.findings.divergence ?? 0);
   row('duplicates (must be 0)', f.findings.duplicate ?? 0);
-  for (const k of ['unjournaled', 'unaudited', 'unresolved', 'audit-chain', 'not-restored', 'not-quiescent']) row(`${k} (must be 0)`, f.findings[k] ?? 0);
+  for (const k of ['unjournaled', 'unaudited', 'unresolved', 'audit-chain', 'not-restored', 'not-quiescent', 'not-kept']) row(`${k} (must be 0)`, f.findings[k] ?? 0);
   for (const s of f.failingSeeds) {
     lines.push('', `FAILING SEED ${s.seed} on ${s.dialect} (replay: npm run chaos -- --scenario ${s.seed} --dialect ${s.dialect}; workspace and daemon log: ${s.dir})`);
     for (const x of s.findings.slice(0, 20)) lines.push(`  ${x.kind}: ${x.detail}`);

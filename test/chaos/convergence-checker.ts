@@ -18,7 +18,7 @@ import { hubspotValues, mailchimpValues, normalizeEmail, pairFields, type Canoni
 import { lifecycleStages } from './scenario-generator.js';
 import type { UserEdit } from './scenario-runner.js';
 
-export type FindingKind = 'divergence' | 'duplicate' | 'unjournaled' | 'unaudited' | 'unresolved' | 'audit-chain' | 'not-restored' | 'not-quiescent';
+export type FindingKind = 'divergence' | 'duplicate' | 'unjournaled' | 'unaudited' | 'unresolved' | 'audit-chain' | 'not-restored' | 'not-quiescent' | 'not-kept';
 export interface Finding { kind: FindingKind; detail: string }
 
 export interface Snapshot {

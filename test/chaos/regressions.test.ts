@@ -3,7 +3,8 @@
  * - `try1`: inbox rows claimed by a daemon killed with SIGKILL waited out their 10-minute claim after the restart,
  *   so the run never quiesced (fixed by releasing a dead predecessor's claims at start, stale-claims.ts); and the
  *   rollback called Mailchimp's sorted tags and its "" merge fields "changed since", so creates and tag writes were
- *   never undone (fixed in rollback.ts).
+ *   never undone (fixed in rollback.ts); and the engine warned "not kept" for every tag write Mailchimp answered
+ *   sorted (fixed in execute-plans.ts: a list merged as a set is kept in any order).
  * - `ci-cd2abf-sqlite-1`: a rollback that undid a create (removing its link) and, in the same run, a write to the
  *   linked record on the other side failed that second commit on the link's foreign key and left its write an open
  *   intent (fixed in rollback.ts: such an undo belongs to no link).
