@@ -63,6 +63,8 @@ async function run(options: BenchOptions): Promise<Figure[]> {
     options.say(`memory: child on ${LINKED} links`);
     const small = await runChild(input);
     await seedLinks(bench.store.db, 'sqlite', pair.mapping.pair, LINKED, big);
+    // The seed blocks the event loop for seconds; keep-alive sockets closed meanwhile must settle before reuse.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     await editAll(pair, ids, 2);
     options.say(`memory: child on ${big.toLocaleString('en-US')} links`);
     const large = await runChild(input);
