@@ -164,7 +164,12 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
 
   const keyFor = async (t: RoutedItem): Promise<string> => {
     const link = await options.store().findLinkBySide(t.pair, t.side, t.id);
-    return link ? `${t.pair}\u0000link:${link.id}` : `${t.pair}\u0000${t.side}:${t.id}`;
+    if (!link) return `${t.pair}\u0000${t.side}:${t.id}`;
+    // Work queued while a record was unlinked keeps that record's key until it ends, and may create this very link
+    // meanwhile: new work on the link joins that key, so the link is not processed by two workers at once (DESIGN
+    // §2); two reads of one version written twice, the later write from a stale read, is what happened otherwise.
+    for (const unlinked of [`${t.pair}\u0000left:${link.leftId}`, `${t.pair}\u0000right:${link.rightId}`]) if (queue.has(unlinked)) return unlinked;
+    return `${t.pair}\u0000link:${link.id}`;
   };
 
   const take = async (rows: InboxEntry[]) => {
