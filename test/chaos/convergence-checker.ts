@@ -100,6 +100,15 @@ function checkDuplicates(s: Snapshot, findings: Finding[]): void {
     creates.set(k, (creates.get(k) ?? 0) + 1);
   }
   for (const [k, n] of creates) if (n > 1) findings.push({ kind: 'duplicate', detail: `${n} applied creates for ${k}` });
+  // A write made twice from the same read (same version before, same values): two workers on one record.
+  const writes = new Map<string, string>();
+  for (const j of s.journal) {
+    if (j.op !== 'update' || j.state !== 'applied' || !j.versionBefore || (j.after as { undoes?: string } | undefined)?.undoes) continue;
+    const k = `${j.system}:${j.remoteId}:${j.versionBefore}:${JSON.stringify((j.after as { fields?: unknown } | undefined)?.fields ?? {})}`;
+    const first = writes.get(k);
+    if (first) findings.push({ kind: 'duplicate', detail: `${j.system} ${j.remoteId}: journal ${first} and ${j.id} made the same write from the same version ${j.versionBefore}` });
+    else writes.set(k, j.id);
+  }
 }
 
 function checkConvergence(s: Snapshot, findings: Finding[]): void {

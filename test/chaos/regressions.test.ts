@@ -8,6 +8,9 @@
  * - `ci-cd2abf-sqlite-1`: a rollback that undid a create (removing its link) and, in the same run, a write to the
  *   linked record on the other side failed that second commit on the link's foreign key and left its write an open
  *   intent (fixed in rollback.ts: such an undo belongs to no link).
+ * - `dbl1`: work on a new link started while the work that created it (keyed by the then unlinked record) still ran,
+ *   so one link had two workers and a write was made twice from one read (fixed in inbox-consumer.ts: work on the
+ *   link joins the unlinked record's key while that runs).
  */
 import { expect, it } from 'vitest';
 import { runScenario } from './chaos-run.js';
@@ -22,5 +25,10 @@ it('seed try1 quiesces after kill -9 and its rollback undoes every write nobody 
 it('seed ci-cd2abf-sqlite-1 rolls back a create and the linked record\'s writes in one run, leaving no intent open', async () => {
   const result = await runScenario({ seed: 'ci-cd2abf-sqlite-1', dialect: 'sqlite' });
   expect(result.rollback?.failed).toBe(0);
+  expect(result.findings).toEqual([]);
+}, 300_000);
+
+it('seed dbl1 never writes one record twice from the same read', async () => {
+  const result = await runScenario({ seed: 'dbl1', dialect: 'sqlite', steps: 6 });
   expect(result.findings).toEqual([]);
 }, 300_000);
