@@ -13,6 +13,8 @@ import { startHubSpotEmulator, type RunningHubSpotEmulator } from '../../src/emu
 import { startMailchimpEmulator, type RunningMailchimpEmulator } from '../../src/emulators/mailchimp/mailchimp-emulator.js';
 import { startDaemon, type RunningDaemon } from '../../src/runtime/daemon/daemon.js';
 import { silentLogger } from '../../src/shared/logger.js';
+import { verifyAuditChain } from '../../src/store/audit-verify.js';
+import { openStore } from '../../src/store/migrate.js';
 import { createPostgresTestStore, createSqliteTestStore, isPostgresAvailable } from '../support/db.js';
 import { emulatorAdmin, type EmulatorAdmin } from '../contract/emulator-admin.js';
 
@@ -40,6 +42,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     let mc: EmulatorAdmin;
     let dir: string;
     let disposeStore: () => Promise<void>;
+    let databaseUrl: string;
 
     const contact = async (email: string) =>
       (await hs.records('contacts') as Array<{ id: string; archived: boolean; properties: Record<string, string | null> }>).find((c) => c.properties.email === email);
@@ -66,7 +69,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await mc.seed('members', [{ email_address: 'ada@example.com', merge_fields: { FNAME: 'Ada', LNAME: 'Lovelace' } }]);
 
       const made = dialect === 'sqlite' ? await createSqliteTestStore() : await createPostgresTestStore();
-      const databaseUrl = 'file' in made ? made.file : made.url;
+      databaseUrl = 'file' in made ? made.file : made.url;
       await made.store.close();
       disposeStore = made.dispose;
       dir = mkdtempSync(join(tmpdir(), 'concord-daemon-e2e-'));
@@ -139,6 +142,35 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await settle();
       expect((await member('grace@example.com'))?.merge_fields.COMPANY).toBe('Navy');
       await hs.call('PUT', 'webhooks', { chaos: { dropRate: 0 } });
+    });
+
+    it('a 429 storm and a 5xx burst delay webhook-driven work but lose nothing', async () => {
+      await mc.addFault({ route: '*', kind: 'rate-limit', count: 5, retryAfterSeconds: 1 });
+      await hs.addFault({ route: '*', kind: 'error', status: 503, count: 3 });
+      await hs.edit('contacts', (await contact('ada@example.com'))!.id, { properties: { company: 'Analytical Engines' } });
+      await mc.edit('members', (await member('grace@example.com'))!.id, { merge_fields: { LNAME: 'Murray Hopper' } });
+      await settle();
+      await eventually(async () => (await member('ada@example.com'))?.merge_fields.COMPANY === 'Analytical Engines'
+        && (await contact('grace@example.com'))?.properties.lastname === 'Murray Hopper', 'both edits arrive');
+      const left = async (admin: EmulatorAdmin) => ((await admin.call<{ result: Array<{ count?: number }> }>('GET', 'faults')).body.result ?? [])
+        .reduce((n, r) => n + (r.count ?? 0), 0);
+      expect(await left(hs)).toBe(0);
+      expect(await left(mc)).toBe(0);
+    });
+
+    it('journals and audits every write it made, with no intent left open and an audit chain that verifies', async () => {
+      await settle();
+      const store = await openStore(databaseUrl);
+      try {
+        const journal = await store.db.selectFrom('journal').select(['id', 'state']).execute();
+        expect(journal.filter((j) => j.state === 'applied').length).toBeGreaterThan(0);
+        expect(journal.filter((j) => j.state === 'intent' || j.state === 'unknown')).toEqual([]);
+        const audited = new Set((await store.db.selectFrom('audit').select('journal_id').execute()).map((a) => a.journal_id));
+        expect(journal.filter((j) => j.state === 'applied' && !audited.has(j.id))).toEqual([]);
+        expect((await verifyAuditChain(store.db)).ok).toBe(true);
+      } finally {
+        await store.close();
+      }
     });
 
     it('a contact deleted in HubSpot is archived in the audience, as the delete policy says', async () => {
