@@ -60,7 +60,7 @@ async function run(options: BenchOptions, dialect: StoreDialect | undefined): Pr
     await load('noop', 'closed', 1000);
     await load('hubspot', 'closed', 1000);
     // The machine is shared: measurements alternate in short rounds, so a busy spell weighs on both routes alike.
-    const rounds = options.quick ? 3 : 5;
+    const rounds = options.quick ? 2 : 5;
     const segmentMs = (seconds * 1000) / rounds;
     const noop = emptyTotal();
     const ingest = emptyTotal();
