@@ -46,8 +46,8 @@ const connect = (kind: 'hubspot' | 'mailchimp', baseUrl: string, credentials: Re
   return { connector, http: connector.createHttpClient!({ clock: systemClock }) };
 };
 const connections: Record<string, SystemConnection> = {
-  hubspot: connect('hubspot', input.hubspot.url, { accessToken: input.hubspot.token }),
-  mailchimp: connect('mailchimp', `${input.mailchimp.url}/3.0`, { apiKey: input.mailchimp.apiKey }),
+  hubspot: connect('hubspot', input.hubspot.url, { access_token: input.hubspot.token }),
+  mailchimp: connect('mailchimp', `${input.mailchimp.url}/3.0`, { api_key: input.mailchimp.apiKey }),
 };
 const session = createEngineSession({
   store: createEngineStore(db, systemClock), mappings: [mapping], clock: systemClock, log: silentLogger,

@@ -84,8 +84,8 @@ export async function startEmulatedPair(options: EmulatedPairOptions = {}): Prom
     return { connector, http };
   };
   const connections = {
-    hubspot: connect('hubspot', hubspot.url, { accessToken: hubspot.credentials.privateAppToken }),
-    mailchimp: connect('mailchimp', `${mailchimp.url}/3.0`, { apiKey: mailchimp.credentials.apiKey }),
+    hubspot: connect('hubspot', hubspot.url, { access_token: hubspot.credentials.privateAppToken }),
+    mailchimp: connect('mailchimp', `${mailchimp.url}/3.0`, { api_key: mailchimp.credentials.apiKey }),
   };
   const urls = { hubspot: hubspot.url, mailchimp: mailchimp.url };
   const objects = { hubspot: 'contacts', mailchimp: 'members' };

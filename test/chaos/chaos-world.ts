@@ -126,12 +126,12 @@ export async function createChaosWorld(options: { seed: string; dialect: Dialect
     '    emulator: true',
     // Both spellings: the daemon maps snake_case to the connectors' camelCase, the one-off CLI commands
     // (rollback) do not yet (reported to the lead).
-    `    credentials: { access_token: ${JSON.stringify(credentials.hubspotToken)}, accessToken: ${JSON.stringify(credentials.hubspotToken)} }`,
+    `    credentials: { access_token: ${JSON.stringify(credentials.hubspotToken)} }`,
     `    webhook_secret: ${JSON.stringify(credentials.hubspotClientSecret)}`,
     '  mailchimp:',
     `    base_url: ${JSON.stringify(`${mailchimp.url}/3.0`)}`,
     '    emulator: true',
-    `    credentials: { api_key: ${JSON.stringify(credentials.mailchimpApiKey)}, apiKey: ${JSON.stringify(credentials.mailchimpApiKey)} }`,
+    `    credentials: { api_key: ${JSON.stringify(credentials.mailchimpApiKey)} }`,
     `    webhook_secret: ${JSON.stringify(credentials.mailchimpWebhookSecret)}`,
     '',
   ].join('\n'), 'utf8');

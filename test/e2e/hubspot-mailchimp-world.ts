@@ -60,8 +60,8 @@ export async function startWorld(store: StoreDatabase): Promise<World> {
   const limiters: LimiterRegistry = createLimiterRegistry({ clock: systemClock });
   const circuits = createCircuitRegistry({ log: silentLogger, threshold: 50 });
   const connectors: Record<string, Connector> = {
-    hubspot: createHubspotConnector({ system: asSystemId('hubspot'), baseUrl: hubspot.url, credentials: { accessToken: hubspot.credentials.privateAppToken }, emulator: true }),
-    mailchimp: createMailchimpConnector({ system: asSystemId('mailchimp'), baseUrl: `${mailchimp.url}/3.0`, credentials: { apiKey: mailchimp.credentials.apiKey }, emulator: true }),
+    hubspot: createHubspotConnector({ system: asSystemId('hubspot'), baseUrl: hubspot.url, credentials: { access_token: hubspot.credentials.privateAppToken }, emulator: true }),
+    mailchimp: createMailchimpConnector({ system: asSystemId('mailchimp'), baseUrl: `${mailchimp.url}/3.0`, credentials: { api_key: mailchimp.credentials.apiKey }, emulator: true }),
   };
   const source: ConnectorSource = (system) => {
     const connector = connectors[system]!;

@@ -18,7 +18,7 @@ export function subscriberHash(email: string): RemoteId {
  */
 export function mailchimpBaseUrl(settings: ConnectorSettings): string {
   if (settings.baseUrl) return settings.baseUrl;
-  const fromKey = /-([a-z]+\d+)$/i.exec(settings.credentials.apiKey ?? '')?.[1];
+  const fromKey = /-([a-z]+\d+)$/i.exec(settings.credentials.api_key ?? '')?.[1];
   const dc = settings.credentials.dc ?? fromKey;
   if (!dc) {
     throw new ConcordError('CONCORD_ERR_CONNECTOR_CREDENTIALS_MISSING',

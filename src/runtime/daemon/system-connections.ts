@@ -21,7 +21,6 @@ import { limitersForAccount } from '../rate-limit/budget-from-facts.js';
 import type { LimiterRegistry } from '../rate-limit/limiter-registry.js';
 import type { CircuitRegistry } from '../resilience/circuit-registry.js';
 import { createResilientHttpClient } from '../resilience/resilient-http-client.js';
-import { connectorCredentials } from './system-credentials.js';
 
 export interface SystemHealth {
   ok: boolean;
@@ -83,7 +82,7 @@ export function createSystemConnections(options: SystemConnectionsOptions): Syst
     const sys = config.systems[system];
     if (!sys || sys.enabled === false) continue;
     const connector = createConnector(sys.connector ?? system, {
-      system: asSystemId(system), baseUrl: sys.base_url, credentials: connectorCredentials(sys.credentials), emulator: sys.emulator,
+      system: asSystemId(system), baseUrl: sys.base_url, credentials: { ...sys.credentials }, emulator: sys.emulator,
     });
     connectors.set(system, connector);
     health.set(system, { ok: true });

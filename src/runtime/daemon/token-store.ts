@@ -10,7 +10,6 @@ import type { Clock } from '../../shared/clock.js';
 import type { Db } from '../../store/database.js';
 import { loadSecretKey } from '../../store/secret-key.js';
 import { createTokenStore } from '../../store/tokens.js';
-import { connectorCredentials } from './system-credentials.js';
 
 export async function createDaemonTokenStore(options: {
   db: Db;
@@ -20,15 +19,15 @@ export async function createDaemonTokenStore(options: {
   clock: Clock;
 }): Promise<TokenStore | undefined> {
   const oauthSystems = [...options.used].filter((s) => {
-    const c = connectorCredentials(options.config.systems[s]?.credentials ?? {});
-    return c.clientId !== undefined && c.clientSecret !== undefined;
+    const c = options.config.systems[s]?.credentials ?? {};
+    return c.client_id !== undefined && c.client_secret !== undefined;
   });
   if (oauthSystems.length === 0) return undefined;
   const store: TokenStore = createTokenStore<OAuthTokens & { expiresAt?: string }>(options.db, loadSecretKey(options.env), options.clock);
   for (const system of oauthSystems) {
-    const c = connectorCredentials(options.config.systems[system]!.credentials);
-    if (c.refreshToken && !(await store.load(system))) {
-      await store.save(system, { accessToken: '', refreshToken: c.refreshToken, expiresAt: new Date(0).toISOString() });
+    const c = options.config.systems[system]!.credentials;
+    if (c.refresh_token && !(await store.load(system))) {
+      await store.save(system, { accessToken: '', refreshToken: c.refresh_token, expiresAt: new Date(0).toISOString() });
     }
   }
   return store;

@@ -67,7 +67,7 @@ export const hubspotSubject: ContractSubject = {
       limits: { burstPer10Seconds: 100_000, searchPerSecond: 10_000, daily: 10_000_000 },
     });
     const make = (accessToken: string) =>
-      createHubspotConnector({ system: asSystemId('hubspot'), baseUrl: emulator.url, credentials: { accessToken }, emulator: true });
+      createHubspotConnector({ system: asSystemId('hubspot'), baseUrl: emulator.url, credentials: { access_token: accessToken }, emulator: true });
     const connector = make(emulator.credentials.privateAppToken);
     const badConnector = make('pat-na1-00000000-0000-0000-0000-000000000000');
     return {

@@ -50,7 +50,7 @@ export const mailchimpSubject: ContractSubject = {
     const emulator = await startMailchimpEmulator({ seed: 'contract' });
     const listId = emulator.credentials.listId;
     const make = (apiKey: string) =>
-      createMailchimpConnector({ system: asSystemId('mailchimp'), baseUrl: `${emulator.url}/3.0`, credentials: { apiKey }, emulator: true });
+      createMailchimpConnector({ system: asSystemId('mailchimp'), baseUrl: `${emulator.url}/3.0`, credentials: { api_key: apiKey }, emulator: true });
     const connector = make(emulator.credentials.apiKey);
     const badConnector = make(`00000000000000000000000000000000-${emulator.credentials.dc}`);
     return {

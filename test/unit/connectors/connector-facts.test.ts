@@ -12,6 +12,14 @@ describe('connector facts files', () => {
     expect(parseConnectorFacts(yamlOf(id), `${id}.connector.yaml`).id).toBe(id);
   });
 
+  // The daemon config spells credentials in snake_case (config/concord.yaml) and hands them to the connector as written.
+  it.each(['hubspot', 'mailchimp'])('%s.connector.yaml names its credentials as the daemon config spells them (snake_case)', (id) => {
+    const names = parseConnectorFacts(yamlOf(id), `${id}.connector.yaml`).auth.flatMap((a) =>
+      a.kind === 'oauth2' ? [a.clientIdCredential, a.clientSecretCredential] : a.kind === 'basic' ? [a.passwordCredential] : [a.credential]);
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) expect(name).toMatch(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/);
+  });
+
   it('rejects unknown keys, ids with separators and bad values, naming the path', () => {
     const good = yamlOf('hubspot');
     expect(() => parseConnectorFacts({ ...good, ratelimit: {} }, 'x.yaml')).toThrowError(expect.objectContaining({ code: 'CONCORD_ERR_CONNECTOR_FACTS_INVALID' }));
@@ -26,7 +34,7 @@ describe('connector facts files', () => {
 });
 
 describe('connector registry', () => {
-  const settings = { system: asSystemId('crm'), baseUrl: 'https://api.example.com', credentials: { accessToken: 't', apiKey: 'k-us1' }, emulator: false };
+  const settings = { system: asSystemId('crm'), baseUrl: 'https://api.example.com', credentials: { access_token: 't', api_key: 'k-us1' }, emulator: false };
 
   it('builds each registered kind with the facts it declares', () => {
     expect(Object.keys(connectorFactories).sort()).toEqual(['hubspot', 'mailchimp']);

@@ -14,7 +14,7 @@ let ctx: ConnectorContext;
 
 beforeEach(async () => {
   server = await startHubspotTestServer();
-  connector = createHubspotConnector({ system: asSystemId('hubspot'), baseUrl: server.url, credentials: { accessToken: 'pat-test' }, emulator: true });
+  connector = createHubspotConnector({ system: asSystemId('hubspot'), baseUrl: server.url, credentials: { access_token: 'pat-test' }, emulator: true });
   const clock = createManualClock('2026-03-01T00:00:00Z');
   ctx = { log: silentLogger, signal: new AbortController().signal, clock, http: connector.createHttpClient!({ clock }) };
 });
@@ -163,7 +163,7 @@ describe('HubSpot listIds', () => {
 describe('HubSpot connection check', () => {
   it('reports a working token and a rejected one', async () => {
     expect(await connector.verifyConnection(ctx)).toMatchObject({ ok: true });
-    const bad = createHubspotConnector({ system: asSystemId('hubspot'), baseUrl: server.url, credentials: { accessToken: 'wrong' }, emulator: true });
+    const bad = createHubspotConnector({ system: asSystemId('hubspot'), baseUrl: server.url, credentials: { access_token: 'wrong' }, emulator: true });
     const result = await bad.verifyConnection({ ...ctx, http: bad.createHttpClient!({ clock: ctx.clock }) });
     expect(result.ok).toBe(false);
     expect(result.message).toContain('401');
@@ -174,7 +174,7 @@ describe('HubSpot connection check', () => {
       return r.headers.authorization === 'Bearer oauth-new' ? { json: { results: [] } } : { status: 401, json: { message: 'expired' } };
     });
     try {
-      const c = createHubspotConnector({ system: asSystemId('hubspot'), baseUrl: oauth.url, credentials: { clientId: 'id', clientSecret: 'sec' }, emulator: true });
+      const c = createHubspotConnector({ system: asSystemId('hubspot'), baseUrl: oauth.url, credentials: { client_id: 'id', client_secret: 'sec' }, emulator: true });
       const store = createMemoryTokenStore({ hubspot: { accessToken: 'oauth-old', refreshToken: 'rt-1', expiresAt: '2026-03-01T00:04:00Z' } });
       const http = c.createHttpClient!({ clock: ctx.clock, tokenStore: store });
       expect(await c.verifyConnection({ ...ctx, http })).toMatchObject({ ok: true });

@@ -13,7 +13,7 @@ let ctx: ConnectorContext;
 
 beforeEach(async () => {
   server = await startMailchimpTestServer();
-  connector = createMailchimpConnector({ system: asSystemId('mailchimp'), baseUrl: `${server.url}/3.0`, credentials: { apiKey: 'key-us21' }, emulator: true });
+  connector = createMailchimpConnector({ system: asSystemId('mailchimp'), baseUrl: `${server.url}/3.0`, credentials: { api_key: 'key-us21' }, emulator: true });
   const clock = createManualClock('2026-03-01T00:00:00Z');
   ctx = { log: silentLogger, signal: new AbortController().signal, clock, http: connector.createHttpClient!({ clock }), params: { list_id: server.listId } };
 });
@@ -30,8 +30,8 @@ describe('Mailchimp identity and host', () => {
     expect(subscriberHash('urist.mcvankab@freddiesjokes.com')).toBe('62eeb292278cc15f5817cb78f7790b08');
     expect(subscriberHash('Urist.McVankab@FreddiesJokes.com')).toBe('62eeb292278cc15f5817cb78f7790b08');
     const settings = { system: asSystemId('mailchimp'), baseUrl: '', emulator: false };
-    expect(mailchimpBaseUrl({ ...settings, credentials: { apiKey: '0123abcd-us21' } })).toBe('https://us21.api.mailchimp.com/3.0');
-    expect(() => mailchimpBaseUrl({ ...settings, credentials: { apiKey: 'nodc' } })).toThrowError(expect.objectContaining({ code: 'CONCORD_ERR_CONNECTOR_CREDENTIALS_MISSING' }));
+    expect(mailchimpBaseUrl({ ...settings, credentials: { api_key: '0123abcd-us21' } })).toBe('https://us21.api.mailchimp.com/3.0');
+    expect(() => mailchimpBaseUrl({ ...settings, credentials: { api_key: 'nodc' } })).toThrowError(expect.objectContaining({ code: 'CONCORD_ERR_CONNECTOR_CREDENTIALS_MISSING' }));
   });
 });
 
