@@ -61,6 +61,17 @@ function firedAtIso(value: string): string {
   return new Date(t).toISOString();
 }
 
+/**
+ * Mailchimp sends no event id, and `fired_at` has whole seconds: two profile edits of one member within a
+ * second share type, time and member id, and without more the second would be dropped as a replay until the
+ * next poll. A digest of the raw body tells different payloads apart, while a redelivery (Mailchimp retries
+ * the same request) has the same bytes and so the same id. 64 bits are ample among events that already
+ * share type, second and member.
+ */
+function bodyDigest(raw: Buffer): string {
+  return createHash('sha256').update(raw).digest('hex').slice(0, 16);
+}
+
 const STATUS_OF: Record<string, string> = { subscribe: 'subscribed', unsubscribe: 'unsubscribed', cleaned: 'cleaned' };
 
 export function parseMailchimp(req: WebhookRequest): ChangeHint[] {
@@ -74,7 +85,7 @@ export function parseMailchimp(req: WebhookRequest): ChangeHint[] {
   if (type === 'campaign') return [];
   const str = (k: string) => (typeof data[k] === 'string' ? (data[k] as string) : undefined);
   const occurredAt = firedAtIso(firedAt);
-  const eventId = `${type}:${firedAt}:${str('id') ?? ''}`;
+  const eventId = `${type}:${firedAt}:${str('id') ?? ''}:${bodyDigest(req.rawBody)}`;
   const base = { object: 'members', occurredAt, eventType: type };
   if (type === 'upemail') {
     const oldEmail = str('old_email');

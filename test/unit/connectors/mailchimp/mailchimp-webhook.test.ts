@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { mailchimpWebhook } from '../../../../src/connectors/mailchimp/mailchimp-webhook.js';
 import { subscriberHash } from '../../../../src/connectors/mailchimp/mailchimp-objects.js';
 import type { WebhookRequest } from '../../../../src/connectors/contract.js';
@@ -34,7 +35,7 @@ describe('Mailchimp webhook verification', () => {
 describe('Mailchimp webhook parsing', () => {
   it('reads the published subscribe example', () => {
     expect(mailchimpWebhook.parse(req({}))).toEqual([{
-      object: 'members', id: subscriberHash('api@mailchimp.com'), eventId: 'subscribe:2009-03-26 21:35:57:8a25ff1d98',
+      object: 'members', id: subscriberHash('api@mailchimp.com'), eventId: 'subscribe:2009-03-26 21:35:57:8a25ff1d98:8eb8c5c225381971',
       occurredAt: '2009-03-26T21:35:57.000Z', kind: 'upsert', eventType: 'subscribe',
       fields: { email_address: 'api@mailchimp.com', status: 'subscribed', list_id: 'a6b5da1054',
         merge_fields: { EMAIL: 'api@mailchimp.com', FNAME: 'Mailchimp', LNAME: 'API', INTERESTS: 'Group1,Group2' } },
@@ -49,6 +50,37 @@ describe('Mailchimp webhook parsing', () => {
     expect(mailchimpWebhook.parse(req({ body: form({ type: 'upemail', 'data[old_email]': 'a@b.com', 'data[new_email]': 'c@d.com', 'data[new_id]': 'n' }) })).map((h) => [h.id, h.kind]))
       .toEqual([[subscriberHash('c@d.com'), 'upsert'], [subscriberHash('a@b.com'), 'delete']]);
     expect(mailchimpWebhook.parse(req({ body: form({ type: 'campaign', 'data[subject]': 's' }) }))).toEqual([]);
+  });
+  it('gives two different profile edits of one member in the same second different event ids, so neither is taken for a replay', () => {
+    const profile = (fname: string) => new URLSearchParams({
+      type: 'profile', fired_at: '2026-01-01 10:00:00', 'data[id]': 'x1', 'data[list_id]': 'L', 'data[email]': 'a@b.com', 'data[merges][FNAME]': fname,
+    }).toString();
+    const [first] = mailchimpWebhook.parse(req({ body: profile('Ann') }));
+    const [second] = mailchimpWebhook.parse(req({ body: profile('Anna') }));
+    expect(first!.id).toBe(second!.id);
+    expect(first!.eventId).toMatch(/^profile:2026-01-01 10:00:00:x1:[0-9a-f]{16}$/);
+    expect(second!.eventId).not.toBe(first!.eventId);
+  });
+  it('gives a redelivery (the same bytes again) the same event ids, so the inbox drops it', () => {
+    const upemail = new URLSearchParams({ type: 'upemail', fired_at: '2026-01-01 10:00:00', 'data[list_id]': 'L', 'data[old_email]': 'a@b.com', 'data[new_email]': 'c@d.com' }).toString();
+    for (const body of [SUBSCRIBE, upemail]) {
+      const ids = mailchimpWebhook.parse(req({ body })).map((h) => h.eventId);
+      expect(mailchimpWebhook.parse(req({ body: Buffer.from(body).toString() })).map((h) => h.eventId)).toEqual(ids);
+      expect(new Set(ids).size).toBe(ids.length);
+    }
+  });
+  it('event ids are equal exactly when the payloads are, among events of one member in one second', () => {
+    const body = (merges: Record<string, string>) => new URLSearchParams({
+      type: 'profile', fired_at: '2026-01-01 10:00:00', 'data[id]': 'x1', 'data[email]': 'a@b.com',
+      ...Object.fromEntries(Object.entries(merges).map(([k, v]) => [`data[merges][${k}]`, v])),
+    }).toString();
+    const merges = fc.dictionary(fc.constantFrom('FNAME', 'LNAME', 'PHONE'), fc.string({ maxLength: 8 }));
+    fc.assert(fc.property(merges, merges, (a, b) => {
+      const [x, y] = [body(a), body(b)];
+      const [hx] = mailchimpWebhook.parse(req({ body: x }));
+      const [hy] = mailchimpWebhook.parse(req({ body: y }));
+      expect(hx!.eventId === hy!.eventId).toBe(x === y);
+    }));
   });
   it('throws the coded malformed error for events it cannot read, and ignores prototype keys', () => {
     for (const body of ['', 'type=subscribe&fired_at=2026-01-01%2000:00:00', 'type=subscribe&fired_at=yesterday&data%5Bemail%5D=a%40b.c']) {
