@@ -24,7 +24,7 @@ const PUBLISHED = { calls: 100, perMs: 10_000 };
 const WORKERS = 32;
 
 async function run(options: BenchOptions): Promise<Figure[]> {
-  const seconds = options.quick ? 20 : 40;
+  const seconds = options.quick ? 15 : 40;
   const asShipped = await measure(options, seconds, true);
   if (options.quick) return asShipped;
   // Full runs only: the same budget without the correction from response headers: tells the budget's own efficiency apart

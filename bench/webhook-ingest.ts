@@ -57,8 +57,8 @@ async function run(options: BenchOptions, dialect: StoreDialect | undefined): Pr
   };
   try {
     options.say(`webhook-ingest [${d}]: warm-up, then ${seconds} s per measurement`);
-    await load('noop', 'closed', 1000);
-    await load('hubspot', 'closed', 1000);
+    await load('noop', 'closed', options.quick ? 500 : 1000);
+    await load('hubspot', 'closed', options.quick ? 500 : 1000);
     // The machine is shared: measurements alternate in short rounds, so a busy spell weighs on both routes alike.
     const rounds = options.quick ? 2 : 5;
     const segmentMs = (seconds * 1000) / rounds;
