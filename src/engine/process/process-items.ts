@@ -95,11 +95,12 @@ export async function planItems(deps: EngineDeps, items: readonly WorkItem[], op
     } else if (d.kind === 'create') {
       plans.push(await prepareCreate(deps, key, d.side, d.record, d.matchKey, tctx));
     } else {
-      // A record deleted before it was ever linked leaves nothing to do.
-      const status = d.kind === 'duplicate' ? 'duplicate' : d.reason === 'deleted' ? 'noop' : 'skipped';
+      // A record deleted before it was ever linked leaves nothing to do. A filter that could not be evaluated
+      // holds the record (waiting, so its cursor does not move past it) instead of dropping it for good.
+      const status = d.kind === 'duplicate' ? 'duplicate' : d.reason === 'deleted' ? 'noop' : d.reason === 'filter-failed' ? 'waiting' : 'skipped';
       const p = emptyPlan(mapping.pair, key, status);
       p.seen = { [d.side]: { id: d.record.id, version: d.record.version, deleted: d.record.deleted === true } };
-      p.notes.push(d.message);
+      p.notes.push(d.kind === 'skip' && d.reason === 'filter-failed' ? `waiting on the ${d.side} filter: ${d.message}` : d.message);
       plans.push(p);
     }
   }
