@@ -13,7 +13,7 @@ import type { AuditEntry, EngineStore, LinkBase } from '../state/engine-store.js
 import type { ItemPlan, PlannedWrite } from './item-plan.js';
 import { readField } from './record-fields.js';
 import { sameValue } from './same-value.js';
-import { listAsSet } from '../merge/value-equality.js';
+import { keptAsWritten } from './kept-as-written.js';
 
 export type ItemResult =
   | { key: string; outcome: 'committed' | 'noop' | 'waiting' | 'duplicate' | 'skipped'; linkId: LinkId | null; plan: ItemPlan;
@@ -196,16 +196,6 @@ function finishBase(plan: ItemPlan, ok: Map<Side, Extract<WriteOutcome, { ok: tr
  * does not know) or changed it. The base records what the system kept, so nothing flows back; this says why the
  * two sides still differ.
  */
-/** A list merged as a set is kept as written in any order (Mailchimp answers tags sorted). */
-function keptAsWritten(kept: unknown, written: unknown, asSet: boolean, key: string | undefined): boolean {
-  if (asSet) {
-    const a = listAsSet(kept, key);
-    const b = listAsSet(written, key);
-    if (a && b) return a.size === b.size && [...a.keys()].every((id) => b.has(id));
-  }
-  return sameValue(kept, written);
-}
-
 function notKeptValues(deps: EngineDeps, plan: ItemPlan, outcomes: Map<string, WriteOutcome>): string[] {
   const out: string[] = [];
   for (const w of plan.writes) {
@@ -213,8 +203,7 @@ function notKeptValues(deps: EngineDeps, plan: ItemPlan, outcomes: Map<string, W
     if (!o?.ok || w.op === 'delete') continue;
     for (const c of w.changes) {
       const kept = readField(o.record.fields, c.path);
-      const field = deps.mapping.fields.find((f) => f.id === c.fieldId);
-      if (!keptAsWritten(kept, c.new, field?.strategy === 'merge-set', field?.key)) {
+      if (!keptAsWritten(deps.mapping, w.side, c.path, kept, c.new)) {
         out.push(`${deps.mapping[w.side].system}:${deps.mapping[w.side].object}/${o.record.id} ${c.path}: wrote ${JSON.stringify(c.new)}, ` +
           `the system kept ${kept === undefined ? 'nothing' : JSON.stringify(kept)} (check that the field exists there and accepts that value)`);
       }

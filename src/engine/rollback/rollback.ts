@@ -19,7 +19,7 @@ import { emptyPlan, type ItemPlan, type PlannedWrite } from '../process/item-pla
 import { readRecords } from '../process/process-items.js';
 import { readField, topKey } from '../process/record-fields.js';
 import { sameValue } from '../process/same-value.js';
-import { listAsSet, valuesEqual } from '../merge/value-equality.js';
+import { keptAsWritten } from '../process/kept-as-written.js';
 import type { JournalEntry, JournalFilter, LinkBase } from '../state/engine-store.js';
 
 export type RollbackSelector = { batchId: BatchId } | { since: string; until?: string } | { linkId: LinkId };
@@ -70,7 +70,7 @@ export async function rollback(deps: EngineDeps, selector: RollbackSelector, opt
     const { side, remoteId } = group[0]! as JournalEntry & { remoteId: RemoteId };
     const record = current[side].get(remoteId);
     if (!record) continue;
-    const built = undoGroup(group, record, connectors[side].capabilities.delete !== 'none', report, setKeysOf(deps, side));
+    const built = undoGroup(group, record, connectors[side].capabilities.delete !== 'none', report, (k, now, written) => keptAsWritten(mapping, side, k, now, written));
     if (!built) continue;
     const plan = emptyPlan(mapping.pair, `${side}:${remoteId}`, 'changes');
     plan.linkId = group[0]!.linkId;
@@ -127,7 +127,10 @@ export async function rollback(deps: EngineDeps, selector: RollbackSelector, opt
  * Walks one record's entries newest first over a simulated view of the record: each write is undone only when the
  * view still holds what it wrote; the first that does not stops the walk (older writes sit under a change made since).
  */
-function undoGroup(group: JournalEntry[], record: RemoteRecord, canDelete: boolean, report: RollbackReport, setKeys: ReadonlyMap<string, string | undefined>) {
+function undoGroup(
+  group: JournalEntry[], record: RemoteRecord, canDelete: boolean, report: RollbackReport,
+  stillWritten: (key: string, now: unknown, written: unknown) => boolean,
+) {
   const view: Record<string, unknown> = structuredClone(record.fields);
   const journalIds: string[] = [];
   let op: 'update' | 'delete' = 'update';
@@ -138,7 +141,7 @@ function undoGroup(group: JournalEntry[], record: RemoteRecord, canDelete: boole
       markRest(group.slice(i + 1), report, 'an older write sits under a delete that cannot be undone');
       break;
     }
-    const differs = Object.keys(e.after).filter((k) => !stillWritten(k, view[k], e.after[k], setKeys));
+    const differs = Object.keys(e.after).filter((k) => !stillWritten(k, view[k], e.after[k]));
     if (record.deleted || differs.length > 0) {
       report.changedSince.push({ ...where, fields: record.deleted ? ['(record deleted)'] : differs });
       markRest(group.slice(i + 1), report, null);
@@ -164,27 +167,6 @@ function undoGroup(group: JournalEntry[], record: RemoteRecord, canDelete: boole
   const before = Object.fromEntries(fields.map((f) => [f.key, f.now ?? null]));
   if (op === 'update' && fields.length === 0) return undefined;
   return { op, journalIds, fields, patch, before };
-}
-
-/**
- * Top-level keys of a side that hold fields merged as sets (with their item key). A system may keep such a list in
- * another order than it was written (Mailchimp answers tags sorted): that is still what Concord wrote, and a
- * rollback that called it "changed since" would undo nothing on the record.
- */
-function setKeysOf(deps: EngineDeps, side: Side): Map<string, string | undefined> {
-  const keys = new Map<string, string | undefined>();
-  for (const f of deps.mapping.fields) if (f.strategy === 'merge-set' && topKey(f[side]) === f[side]) keys.set(f[side], f.key);
-  return keys;
-}
-
-function stillWritten(key: string, now: unknown, written: unknown, setKeys: ReadonlyMap<string, string | undefined>): boolean {
-  if (setKeys.has(key)) {
-    const a = listAsSet(now, setKeys.get(key));
-    const b = listAsSet(written, setKeys.get(key));
-    if (a && b) return a.size === b.size && [...a.keys()].every((id) => b.has(id));
-  }
-  // Empty spellings are alike ('' and a missing key: Mailchimp answers every merge field, set or not), as in the merge.
-  return valuesEqual(now, written);
 }
 
 function markRest(rest: JournalEntry[], report: RollbackReport, why: string | null): void {
