@@ -18,6 +18,7 @@ import type { RemoteId } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Db } from '../../store/database.js';
 import { claimInboxBatch, markInboxProcessed, type InboxEntry } from '../../store/inbox.js';
+import { findLinkBySide } from '../../store/links.js';
 import { releaseDeadOwnersClaims } from './stale-claims.js';
 import { createKeyedQueue, type KeyedQueue } from '../queue/keyed-queue.js';
 import type { DeadLetterSink } from '../resilience/dead-letter-sink.js';
@@ -162,13 +163,20 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
     onDepth: (depth) => options.metrics.queueDepth.set({ queue: 'work' }, depth),
   });
 
+  /** Per pair, since when its unlinked key has been queued or running (links made since may be that work's). */
+  const unlinkedSince = new Map<string, string>();
   const keyFor = async (t: RoutedItem): Promise<string> => {
-    const link = await options.store().findLinkBySide(t.pair, t.side, t.id);
-    if (!link) return `${t.pair}\u0000${t.side}:${t.id}`;
-    // Work queued while a record was unlinked keeps that record's key until it ends, and may create this very link
-    // meanwhile: new work on the link joins that key, so the link is not processed by two workers at once (DESIGN
-    // §2); two reads of one version written twice, the later write from a stale read, is what happened otherwise.
-    for (const unlinked of [`${t.pair}\u0000left:${link.leftId}`, `${t.pair}\u0000right:${link.rightId}`]) if (queue.has(unlinked)) return unlinked;
+    const link = await findLinkBySide(db, t.pair, t.side, t.id);
+    // Unlinked records of a pair share one key: two of them may match each other (one on each side), and as two
+    // keys they would be linked and written by two workers at once. That work may create this very link meanwhile:
+    // new work on the link joins the key while it is queued or running, so a link never has two workers (DESIGN
+    // §2); otherwise one version was read twice and written twice, the later write from a stale read.
+    const unlinked = `${t.pair}\u0000unlinked`;
+    if (!link) {
+      if (!queue.has(unlinked)) unlinkedSince.set(t.pair, clock.now().toISOString());
+      return unlinked;
+    }
+    if (queue.has(unlinked) && link.createdAt >= (unlinkedSince.get(t.pair) ?? '')) return unlinked;
     return `${t.pair}\u0000link:${link.id}`;
   };
 
