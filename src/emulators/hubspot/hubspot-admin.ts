@@ -51,7 +51,7 @@ export function createHubSpotAdmin(deps: {
       const source: ChangeSource = notify ? 'CRM_UI' : 'IMPORT';
       const ids: string[] = [];
       for (const [i, input] of records.entries()) {
-        const checked = checkProperties(ctx, type, propertiesOf(input));
+        const checked = checkProperties(ctx, type, propertiesOf(input), undefined, { asUser: true });
         if (!checked.ok) return fail(400, `record ${i}: ${checked.problem.message}`);
         const change = ctx.store.create(type, checked.properties, ctx.clock.now(), source);
         if (notify) ctx.publish(change);
@@ -64,7 +64,7 @@ export function createHubSpotAdmin(deps: {
       if (!type) return unknownType(object);
       const record = ctx.store.get(type, id);
       if (!record) return fail(404, `no live ${type.name} record with id ${id}`);
-      const checked = checkProperties(ctx, type, propertiesOf(changes), record);
+      const checked = checkProperties(ctx, type, propertiesOf(changes), record, { asUser: true });
       if (!checked.ok) return fail(checked.problem.status, checked.problem.message);
       const change = ctx.store.update(type, record, checked.properties, ctx.clock.now(), 'CRM_UI');
       ctx.publish(change);

@@ -43,12 +43,15 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * Checks property values on write. Unknown and read-only properties are errors
  * (https://developers.hubspot.com/docs/api-reference/2026-03/crm/objects/contacts/batch/update-contacts.md);
  * a contact's email must be unique: a second one is a 409 naming the existing id (PROVIDERS.md §1.6).
+ * With `asUser` (the admin API: a person acting in HubSpot's UI or a form), consent-owned properties such as
+ * `hs_email_optout` may be set as well.
  */
 export function checkProperties(
   ctx: HubSpotContext,
   type: HubSpotObjectType,
   input: unknown,
   self?: HubSpotRecord,
+  options: { asUser?: boolean } = {},
 ): { ok: true; properties: Record<string, string> } | { ok: false; problem: WriteProblem } {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, problem: { status: 400, category: 'VALIDATION_ERROR', message: 'properties must be an object of property names to values' } };
@@ -56,8 +59,9 @@ export function checkProperties(
   const properties: Record<string, string> = {};
   const invalid: Array<{ name: string; message: string; error: string }> = [];
   for (const [name, raw] of Object.entries(input)) {
-    if (type.readOnly.has(name)) { invalid.push({ name, message: `${name} is a read only property; its value cannot be set.`, error: 'READ_ONLY_VALUE' }); continue; }
-    if (!type.writable.has(name)) { invalid.push({ name, message: `Property "${name}" does not exist`, error: 'PROPERTY_DOESNT_EXIST' }); continue; }
+    const userSettable = options.asUser === true && type.consentOwned.has(name);
+    if (type.readOnly.has(name) && !userSettable) { invalid.push({ name, message: `${name} is a read only property; its value cannot be set.`, error: 'READ_ONLY_VALUE' }); continue; }
+    if (!type.writable.has(name) && !userSettable) { invalid.push({ name, message: `Property "${name}" does not exist`, error: 'PROPERTY_DOESNT_EXIST' }); continue; }
     if (raw !== null && typeof raw === 'object') { invalid.push({ name, message: `${name} must be a string, number or boolean`, error: 'INVALID_OPTION' }); continue; }
     const value = raw === null || raw === undefined ? '' : String(raw);
     if (name === 'email' && value !== '' && !EMAIL.test(value)) { invalid.push({ name, message: `Email address ${value} is invalid`, error: 'INVALID_EMAIL' }); continue; }

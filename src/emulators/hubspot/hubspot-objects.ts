@@ -14,6 +14,12 @@ export interface HubSpotObjectType {
   defaultProperties: string[];
   writable: Set<string>;
   readOnly: Set<string>;
+  /**
+   * Read-only properties that consent owns (opt-out of all email, opt-out per subscription): refused on API
+   * writes like every read-only property, but set by the communication preferences API and by a user's own
+   * action (a HubSpot form or the UI, the admin API here).
+   */
+  consentOwned: Set<string>;
   /** Properties whose values must be unique (usable as `idProperty`). */
   unique: Set<string>;
   /** Properties searched by a free-text `query`. */
@@ -22,8 +28,15 @@ export interface HubSpotObjectType {
 
 const contactWritable = [
   'email', 'firstname', 'lastname', 'phone', 'mobilephone', 'company', 'jobtitle', 'website', 'address', 'city',
-  'state', 'zip', 'country', 'lifecyclestage', 'hs_lead_status', 'hs_email_optout', 'hubspot_owner_id', 'hs_language',
+  'state', 'zip', 'country', 'lifecyclestage', 'hs_lead_status', 'hubspot_owner_id', 'hs_language',
 ];
+/**
+ * "Opted out of all email" is read-only on the objects API: a write answers 400 "hs_email_optout is a read only
+ * property; its value cannot be set." (https://integrate.hubspot.com/t/batch-update-email-information-via-api/15722);
+ * opting out goes through the communication preferences API (hubspot-preference-routes.ts). The per-subscription
+ * `hs_email_optout_<subscriptionId>` properties are added with the subscription definitions.
+ */
+export const OPT_OUT_ALL_PROPERTY = 'hs_email_optout';
 const companyWritable = [
   'name', 'domain', 'phone', 'address', 'city', 'state', 'zip', 'country', 'industry', 'website', 'description',
   'lifecyclestage', 'numberofemployees', 'annualrevenue', 'hubspot_owner_id',
@@ -35,7 +48,8 @@ export function createObjectTypes(customProperties: Partial<Record<'contacts' | 
       name: 'contacts', typeId: '0-1', label: 'CONTACT', lastModifiedProperty: 'lastmodifieddate',
       defaultProperties: ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'],
       writable: new Set([...contactWritable, ...(customProperties.contacts ?? [])]),
-      readOnly: new Set(['hs_object_id', 'createdate', 'lastmodifieddate']),
+      readOnly: new Set(['hs_object_id', 'createdate', 'lastmodifieddate', OPT_OUT_ALL_PROPERTY]),
+      consentOwned: new Set([OPT_OUT_ALL_PROPERTY]),
       unique: new Set(['email', 'hs_object_id']),
       searchable: ['email', 'firstname', 'lastname', 'phone', 'company'],
     },
@@ -44,6 +58,7 @@ export function createObjectTypes(customProperties: Partial<Record<'contacts' | 
       defaultProperties: ['createdate', 'domain', 'hs_lastmodifieddate', 'hs_object_id', 'name'],
       writable: new Set([...companyWritable, ...(customProperties.companies ?? [])]),
       readOnly: new Set(['hs_object_id', 'createdate', 'hs_lastmodifieddate']),
+      consentOwned: new Set(),
       unique: new Set(['hs_object_id']),
       searchable: ['name', 'domain', 'phone', 'website'],
     },
