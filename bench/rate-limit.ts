@@ -2,7 +2,7 @@
  * 5. Rate-limit efficiency: the HubSpot emulator enforces the published Free/Starter limit (100 calls per
  * rolling 10 s, search 4/s). Concord's runtime stack as the daemon builds it — account limiter from the
  * connector's published limits with the default headroom, resilient client (retries, circuit), connector —
- * is given far more work than the budget: 32 workers each reading contacts in batches, without pause.
+ * is given far more work than the budget: 12 workers each reading contacts in batches, without pause.
  * Figures: calls answered 2xx per second over the published rate, and 429s the emulator answered (target:
  * at least 0.85 and zero), counted on the connector's side of the wire before any retry; then the same
  * with the limiter's header correction switched off, to tell where a shortfall comes from.
@@ -21,7 +21,7 @@ import { contactProps, startEmulatedPair } from './support/emulated-pair.js';
 import type { Benchmark, BenchOptions, Figure } from './support/figures.js';
 
 const PUBLISHED = { calls: 100, perMs: 10_000 };
-const WORKERS = 32;
+const WORKERS = 12;
 
 async function run(options: BenchOptions): Promise<Figure[]> {
   const seconds = options.quick ? 15 : 40;
