@@ -79,7 +79,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     }
     if (!o.skipRollback) {
       rollback = await runRollbackCli(world, since);
-      if (rollback.failed > 0) findings.push({ kind: 'not-restored', detail: `the rollback failed for ${rollback.failed} record(s): ${rollback.errors.join(' | ')}` });
+      if (rollback.errors.length > 0) findings.push({ kind: 'not-restored', detail: `the rollback failed for ${rollback.errors.length} record(s): ${rollback.errors.join(' | ')}` });
       store = await openStore(world.databaseUrl);
       try {
         findings.push(...checkRestored(expected, await takeSnapshot(world, store)));
@@ -103,18 +103,21 @@ export interface ChaosFigures {
   operations: number;
   faults: Record<string, number>;
   crashes: number;
+  /** Pairs the mass-change guard paused (approved during quiescence, as an operator would). */
+  guardPauses: number;
   findings: Record<string, number>;
   failingSeeds: Array<{ seed: string; dialect: Dialect; findings: Finding[]; dir: string }>;
 }
 
 export function emptyFigures(): ChaosFigures {
-  return { scenarios: 0, operations: 0, faults: {}, crashes: 0, findings: {}, failingSeeds: [] };
+  return { scenarios: 0, operations: 0, faults: {}, crashes: 0, guardPauses: 0, findings: {}, failingSeeds: [] };
 }
 
 export function addResult(f: ChaosFigures, r: ScenarioResult): void {
   f.scenarios += 1;
   f.operations += r.stats.operations;
   f.crashes += r.stats.crashes;
+  f.guardPauses += r.stats.guardPauses;
   for (const [k, n] of Object.entries(r.stats.faults)) f.faults[k] = (f.faults[k] ?? 0) + n;
   for (const x of r.findings) f.findings[x.kind] = (f.findings[x.kind] ?? 0) + 1;
   if (r.findings.length > 0) f.failingSeeds.push({ seed: r.seed, dialect: r.dialect, findings: r.findings, dir: r.dir });
@@ -143,6 +146,7 @@ export function formatFigures(f: ChaosFigures): string {
   row('operations', f.operations);
   for (const [k, n] of Object.entries(f.faults).sort()) row(`faults: ${k}`, n);
   row('crashes (kill -9)', f.crashes);
+  row('mass-change guard pauses', f.guardPauses);
   row('divergences (must be 0)', f.findings.divergence ?? 0);
   row('duplicates (must be 0)', f.findings.duplicate ?? 0);
   for (const k of ['unjournaled', 'unaudited', 'unresolved', 'audit-chain', 'not-restored', 'not-quiescent', 'not-kept']) row(`${k} (must be 0)`, f.findings[k] ?? 0);

@@ -129,6 +129,9 @@ function checkConvergence(s: Snapshot, findings: Finding[]): void {
     const b = mailchimpValues(right);
     for (const f of pairFields) {
       if (f.field === 'optout' && b.optout !== 'true' && b.optout !== 'false') continue;
+      // HubSpot lets no integration undo an opt-out of all email (only the contact can opt back in), so a resubscribe
+      // in Mailchimp cannot reach HubSpot; the mapping file says so. Any other opt-out difference is a divergence.
+      if (f.field === 'optout' && a.optout === 'true' && b.optout === 'false') continue;
       if (a[f.field] !== b[f.field]) {
         findings.push({ kind: 'divergence', detail: `link ${l.id} (${right.email_address}): ${f.field} (${f.strategy}) is "${a[f.field]}" on hubspot ${l.leftId} but "${b[f.field]}" on mailchimp ${l.rightId}` });
       }
