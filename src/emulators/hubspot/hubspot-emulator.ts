@@ -12,7 +12,9 @@ import { batchRoutes } from './hubspot-batch-routes.js';
 import type { HubSpotContext } from './hubspot-context.js';
 import { hubspotError } from './hubspot-errors.js';
 import { createObjectTypes } from './hubspot-objects.js';
+import { createConsentBook } from './hubspot-consent.js';
 import { objectRoutes } from './hubspot-object-routes.js';
+import { missingScopes, preferenceRoutes, preferenceScopes, type ResubscribePolicy } from './hubspot-preference-routes.js';
 import { propertyRoutes } from './hubspot-property-routes.js';
 import { createHubSpotRateLimiter, FREE_TIER_LIMITS, type HubSpotLimits } from './hubspot-rate-limit.js';
 import { HubSpotStore } from './hubspot-store.js';
@@ -36,6 +38,16 @@ export interface HubSpotEmulatorOptions {
   /** Custom properties accepted on write besides the standard ones. */
   customProperties?: Partial<Record<'contacts' | 'companies', string[]>>;
   webhooks?: Partial<Omit<HubSpotWebhookSettings, 'targetUrl'>>;
+  /**
+   * Scopes granted to every token. Default is every scope. Only the communication preferences API checks them
+   * (403 MISSING_SCOPES naming the scopes that would do).
+   */
+  scopes?: string[];
+  /**
+   * Whether the API may re-subscribe an address opted out of all email. Default is 'refuse' (v3 documents the
+   * refusal; v4's support for it is undocumented in detail); 'allow-v4' lets a v4 SUBSCRIBED status clear it.
+   */
+  resubscribeOptedOut?: ResubscribePolicy;
   log?: Logger;
 }
 
@@ -91,10 +103,13 @@ export async function startHubSpotEmulator(options: HubSpotEmulatorOptions = {})
   const admittedHeaders = new WeakMap<EmulatorRequest, Record<string, string>>();
   const tokenRoutes = auth.routes;
   const properties = propertyRoutes(ctx);
+  const consent = createConsentBook(ctx);
+  const granted = options.scopes ? new Set(options.scopes) : undefined;
 
   const adapter: ProviderAdapter = {
     routes: [
       ...tokenRoutes, ...properties.routes, ...objectRoutes(ctx), ...batchRoutes(ctx),
+      ...preferenceRoutes(ctx, consent, options.resubscribeOptedOut ?? 'refuse'),
       // https://developers.hubspot.com/docs/api-reference/legacy/account/account-information/get-usage-details
       { method: 'GET', patterns: ['/account-info/v3/api-usage/daily/private-apps'], handler: () => json(200, {
         results: [{ name: 'private-apps-api-calls-daily', ...limiter.usage(), collectedAt: clock.now().toISOString(), fetchStatus: 'SUCCESS' }],
@@ -104,6 +119,8 @@ export async function startHubSpotEmulator(options: HubSpotEmulatorOptions = {})
       if (req.path.startsWith('/oauth/')) return undefined;
       const who = auth.check(req);
       if (!who.ok) return who.response;
+      const required = granted ? preferenceScopes(req) : undefined;
+      if (required && !required.some((s) => granted?.has(s))) return missingScopes(ctx, required);
       const admitted = limiter.admit(who.token, req.path.endsWith('/search'));
       if (!admitted.ok) return admitted.response;
       admittedHeaders.set(req, admitted.headers);
@@ -152,7 +169,7 @@ export async function startHubSpotEmulator(options: HubSpotEmulatorOptions = {})
         provider: 'hubspot', url: server?.url, credentials: publicCredentials, objects: types.map((t) => t.name),
         webhooks: { ...settings }, seed: random.seed,
       }),
-      reset: () => { ctx.store.reset(); auth.reset(); limiter.reset(); sender.reset(); properties.reset(); },
+      reset: () => { ctx.store.reset(); auth.reset(); limiter.reset(); sender.reset(); properties.reset(); consent.reset(); },
     }),
     faults,
     webhooks: queue,
