@@ -77,7 +77,7 @@ export function createHubspotConnector(settings: ConnectorSettings): Connector {
       const res = await ctx.http.request({ method: 'GET', url: objectPath(hubspotFacts, 'contacts', ctx.params), query: { limit: 1 }, priority: 0, signal: ctx.signal });
       const cls = classifyResponse(res.status, res.headers);
       if (cls === 'ok') return { ok: true, message: 'HubSpot answered an authenticated contacts read' };
-      const hint = cls === 'auth' ? ' (check the token and the crm.objects.contacts.read / companies scopes)' : '';
+      const hint = cls === 'auth' ? ' (check the token and its crm.objects.contacts.read / companies scopes, and communication_preferences.write for opt-outs)' : '';
       return { ok: false, message: `HubSpot answered HTTP ${res.status}: ${providerMessage(res)}${hint}` };
     },
 

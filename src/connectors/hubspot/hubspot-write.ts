@@ -3,6 +3,7 @@ import { failAll, parseBodyAs } from '../http/response-checks.js';
 import { classifyResponse } from '../http/classify-response.js';
 import { objectPath } from '../object-paths.js';
 import type { ConnectorContext, WriteErrorKind, WriteOp, WriteResult } from '../contract.js';
+import { writeContactsWithConsent } from './hubspot-consent-write.js';
 import { batchResponseSchema, hubspotFacts, toHubspotProperties, toRemoteRecord, type HubspotBatchError } from './hubspot-objects.js';
 
 type CreateOp = Extract<WriteOp, { kind: 'create' }>;
@@ -77,8 +78,16 @@ async function archiveBatch(object: string, ops: DeleteOp[], ctx: ConnectorConte
   return ops.map((op) => ({ ref: op.ref, ok: true as const, record: { id: asRemoteId(op.id), version: now, modifiedAt: now, fields: {}, deleted: true } }));
 }
 
-/** Writes up to 100 ops: creates, updates and archives each go in one batch call; results come back in op order. */
+/**
+ * Writes up to 100 ops: creates, updates and archives each go in one batch call; results come back in op order.
+ * Contacts' opt-out goes through the communication preferences API instead (hubspot-consent-write.ts).
+ */
 export async function writeHubspot(object: string, ops: WriteOp[], ctx: ConnectorContext): Promise<WriteResult[]> {
+  if (object === 'contacts') return writeContactsWithConsent(ops, ctx, (rest) => writeProperties(object, rest, ctx));
+  return writeProperties(object, ops, ctx);
+}
+
+async function writeProperties(object: string, ops: WriteOp[], ctx: ConnectorContext): Promise<WriteResult[]> {
   const creates = ops.filter((o): o is CreateOp => o.kind === 'create');
   const updates = ops.filter((o): o is UpdateOp => o.kind === 'update');
   const deletes = ops.filter((o): o is DeleteOp => o.kind === 'delete');

@@ -3,14 +3,21 @@ import { startLoopbackServer, type Reply, type SeenRequest } from '../loopback-s
 /**
  * A small stand-in for the parts of HubSpot's CRM API the connector tests need, written from the
  * documented wire format (search with filters, sorts, `after` and its 10,000-result window; batch
- * read/create/update/archive with objectWriteTraceId multi-status). Not the project's emulator.
+ * read/create/update/archive with objectWriteTraceId multi-status; opt-out refused on object writes and taken
+ * by the v4 unsubscribe-all endpoint). Not the project's emulator.
  */
 export interface StoredRecord { id: string; properties: Record<string, string>; modifiedMs: number }
 
 export async function startHubspotTestServer() {
   const objects = new Map<string, Map<string, StoredRecord>>([['contacts', new Map()], ['companies', new Map()]]);
   let nextId = 1000;
-  const state = { rateLimited: false, rejectWholeBatch: false, afterSearch: undefined as undefined | ((n: number) => void) };
+  const state = {
+    rateLimited: false, rejectWholeBatch: false, afterSearch: undefined as undefined | ((n: number) => void),
+    /** Status to answer unsubscribe-all with instead of 200 (403 for a token without the scope). */
+    unsubscribeStatus: undefined as number | undefined,
+  };
+  /** Email addresses opted out of all email, as the communication preferences API keeps them (by address, not record). */
+  const optedOut = new Set<string>();
   let searches = 0;
   const modProp = (type: string) => (type === 'contacts' ? 'lastmodifieddate' : 'hs_lastmodifieddate');
   const envelope = (type: string, r: StoredRecord, props?: string[], history?: string[]) => ({
@@ -23,6 +30,16 @@ export async function startHubspotTestServer() {
   const handle = (req: SeenRequest): Reply => {
     if (req.headers.authorization !== 'Bearer pat-test') return { status: 401, json: { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' } };
     if (state.rateLimited) return { status: 429, headers: { 'Retry-After': '2', 'X-HubSpot-RateLimit-Remaining': '0', 'X-HubSpot-RateLimit-Max': '100' }, json: { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING' } };
+    const unsub = /^\/communication-preferences\/v4\/statuses\/([^/]+)\/unsubscribe-all$/.exec(req.path);
+    if (unsub && req.method === 'POST') {
+      if (req.url.searchParams.get('channel') !== 'EMAIL') return { status: 400, json: { status: 'error', message: 'channel is required', category: 'VALIDATION_ERROR' } };
+      if (state.unsubscribeStatus) return { status: state.unsubscribeStatus, json: { status: 'error', message: 'This app hasn\'t been granted all required scopes to make this call.', category: 'MISSING_SCOPES' } };
+      const email = decodeURIComponent(unsub[1]!).toLowerCase();
+      optedOut.add(email);
+      for (const r of objects.get('contacts')!.values()) if (r.properties.email?.toLowerCase() === email) r.properties.hs_email_optout = 'true';
+      const now = new Date().toISOString();
+      return { json: { status: 'COMPLETE', results: [], requestedAt: now, startedAt: now, completedAt: now } };
+    }
     const m = /^\/crm\/v3\/objects\/(contacts|companies)(?:\/(search|batch\/(read|create|update|archive)))?$/.exec(req.path);
     if (!m) return { status: 404, json: { status: 'error', message: 'not found' } };
     const type = m[1]!;
@@ -56,6 +73,9 @@ export async function startHubspotTestServer() {
     if (inputs.length > 100 || (m[3] === 'read' && body.propertiesWithHistory && inputs.length > 50)) {
       return { status: 400, json: { status: 'error', message: 'The maximum number of inputs supported in a batch request for property histories is 50', category: 'VALIDATION_ERROR' } };
     }
+    // Opt-out properties are read-only on the objects API; the whole batch is refused.
+    const readOnly = (m[3] === 'create' || m[3] === 'update') && inputs.find((i) => i.properties && 'hs_email_optout' in i.properties);
+    if (readOnly) return { status: 400, json: { status: 'error', message: 'Property values were not valid: hs_email_optout is a read only property; its value cannot be set.', category: 'VALIDATION_ERROR' } };
     if (state.rejectWholeBatch && inputs.length > 1) return { status: 400, json: { status: 'error', message: 'Property values were not valid', category: 'VALIDATION_ERROR' } };
     const now = Date.now();
     const results: unknown[] = [];
@@ -70,7 +90,8 @@ export async function startHubspotTestServer() {
       } else if (m[3] === 'create') {
         const dup = type === 'contacts' && [...store.values()].find((x) => x.properties.email && x.properties.email === input.properties.email);
         if (dup) { errors.push({ status: 'error', category: 'CONFLICT', message: `Contact already exists. Existing ID: ${dup.id}`, context: { objectWriteTraceId: [input.objectWriteTraceId] } }); continue; }
-        const created = { id: String(nextId++), properties: { ...input.properties }, modifiedMs: now };
+        const optout = optedOut.has(String(input.properties.email ?? '').toLowerCase()) ? { hs_email_optout: 'true' } : {};
+        const created = { id: String(nextId++), properties: { ...input.properties, ...optout }, modifiedMs: now };
         store.set(created.id, created);
         results.push({ ...envelope(type, created), objectWriteTraceId: input.objectWriteTraceId });
       } else if (!r) {
@@ -86,7 +107,7 @@ export async function startHubspotTestServer() {
   };
 
   const server = await startLoopbackServer(handle);
-  return { ...server, objects, state, add(type: string, r: Omit<StoredRecord, 'id'> & { id?: string }) {
+  return { ...server, objects, state, optedOut, add(type: string, r: Omit<StoredRecord, 'id'> & { id?: string }) {
     const rec = { ...r, id: r.id ?? String(nextId++) };
     objects.get(type)!.set(rec.id, rec);
     return rec;
