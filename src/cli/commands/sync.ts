@@ -3,25 +3,21 @@
  * terminal and plain lines otherwise.
  *
  * This module also opens the engine session the other engine commands use (plan, apply, rollback, conflicts,
- * audit, explain): config and mappings from `--config`, the store from `database.url`, connectors from the
- * registry. Tests pass their own `ConnectorSource` to `register` instead.
+ * audit, explain): config and mappings from `--config`, the store from `database.url`, connections to the
+ * systems built as the daemon builds them. Tests pass their own `ConnectorSource` to `register` instead.
  */
 import type { Command } from 'commander';
 import { checkWorkspace } from '../../config/workspace.js';
-import type { HttpClient } from '../../connectors/http/http-types.js';
-import { createConnector, connectorFactories } from '../../connectors/registry.js';
+import { connectorFactories } from '../../connectors/registry.js';
 import { createEngineSession, type ConnectorSource, type EngineSession } from '../../engine/session/engine-session.js';
 import { createEngineStore } from '../../engine/state/kysely-engine-store.js';
 import { syncPair, type SyncProgress } from '../../engine/sync/sync-pair.js';
 import { formatProblem, hasErrors } from '../../config/problems.js';
-import { asSystemId } from '../../shared/ids.js';
 import { systemClock } from '../../shared/clock.js';
 import { ConcordError } from '../../shared/errors/index.js';
 import { createLogger, type Logger } from '../../shared/logger.js';
-import { limitersForAccount } from '../../runtime/rate-limit/budget-from-facts.js';
-import { createLimiterRegistry } from '../../runtime/rate-limit/limiter-registry.js';
-import { createCircuitRegistry } from '../../runtime/resilience/circuit-registry.js';
-import { createResilientHttpClient } from '../../runtime/resilience/resilient-http-client.js';
+import { openSystemAccess } from '../../runtime/daemon/system-access.js';
+import type { Db } from '../../store/database.js';
 import { openStore } from '../../store/migrate.js';
 import type { DaemonConfig } from '../../config/daemon-config-schema.js';
 
@@ -31,30 +27,21 @@ export interface EngineCommandOptions {
 }
 
 /**
- * Connectors from the registry, each HTTP client wrapped as the daemon wraps it (retry with backoff honouring
- * Retry-After, a circuit per system, the account's rate limiter), so a one-off command respects provider limits.
+ * Connections built exactly as the daemon builds them (`openSystemAccess`): the account's rate limiter and its
+ * limit groups (shared with a running daemon through Redis when configured), the system's circuit, retries
+ * with the daemon's idempotent-request rules, OAuth tokens from the encrypted token store. A system's
+ * connection is built on first use, so a command on one pair needs no credentials of another pair's systems.
  */
-function registrySource(config: Readonly<DaemonConfig>, log: Logger): { source: ConnectorSource; close(): Promise<void> } {
-  const limiters = createLimiterRegistry({ clock: systemClock });
-  const circuits = createCircuitRegistry({ log });
+async function registrySource(config: Readonly<DaemonConfig>, db: Db, used: ReadonlySet<string>, log: Logger): Promise<{ source: ConnectorSource; close(): Promise<void> }> {
+  const access = await openSystemAccess({ config, db, used, env: process.env, clock: systemClock, log });
   const source: ConnectorSource = (system) => {
+    const connection = access.connect(new Set([system])).get(system);
+    if (connection) return connection;
     const sys = config.systems[system];
-    if (!sys || sys.enabled === false) {
-      throw new ConcordError('CONCORD_ERR_ENGINE_SYSTEM_UNAVAILABLE',
-        `systems.${system}: ${sys ? 'is disabled (enabled: false)' : 'is not defined'} in the daemon config; defined systems: ${Object.keys(config.systems).join(', ') || 'none'}`);
-    }
-    const connector = createConnector(sys.connector ?? system, {
-      system: asSystemId(system), baseUrl: sys.base_url, credentials: { ...sys.credentials }, emulator: sys.emulator,
-    });
-    const inner = connector.createHttpClient?.({ clock: systemClock });
-    if (!inner) return { connector, http: { request: () => Promise.reject(new Error(`connector ${system} builds no HTTP client`)) } as unknown as HttpClient };
-    const accountLimiters = limitersForAccount(limiters, system, connector.limits ?? {}, sys.rate_limit ?? {});
-    const http = createResilientHttpClient(inner, {
-      system, limiter: accountLimiters.account, groupLimiters: accountLimiters.groups, circuit: circuits.forSystem(system), clock: systemClock, log,
-    });
-    return { connector, http };
+    throw new ConcordError('CONCORD_ERR_ENGINE_SYSTEM_UNAVAILABLE',
+      `systems.${system}: ${sys ? 'is disabled (enabled: false)' : 'is not defined'} in the daemon config; defined systems: ${Object.keys(config.systems).join(', ') || 'none'}`);
   };
-  return { source, close: () => limiters.close() };
+  return { source, close: () => access.close() };
 }
 
 /**
@@ -76,18 +63,20 @@ export async function withEngineSession<T>(command: Command, options: EngineComm
   for (const m of broken) process.stderr.write(`warning: ${m.file} has errors and is left out; run \`concord validate ${m.file}\`\n`);
   const mappings = checked.mappings.flatMap((m) => (m.compiled && !hasErrors(m.problems) ? [m.compiled] : []));
   const log = createLogger({ level: process.env.CONCORD_LOG_LEVEL ?? 'warn', destination: process.stderr as never });
-  const connectors = options.connectorSource
-    ? { source: options.connectorSource(checked.config), close: async () => {} }
-    : registrySource(checked.config, log);
   const db = await openStore(checked.config.database.url);
+  let connectors: { source: ConnectorSource; close(): Promise<void> } | undefined;
   try {
+    const used = new Set(mappings.flatMap((m) => [m.left.system, m.right.system]));
+    connectors = options.connectorSource
+      ? { source: options.connectorSource(checked.config), close: async () => {} }
+      : await registrySource(checked.config, db.db, used, log);
     const session = createEngineSession({
       store: createEngineStore(db.db, systemClock), mappings, connectors: connectors.source, clock: systemClock, log,
     });
     return await run(session);
   } finally {
+    await connectors?.close();
     await db.close();
-    await connectors.close();
   }
 }
 

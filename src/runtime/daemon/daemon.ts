@@ -27,9 +27,6 @@ import { createHotReload, type HotReload } from '../lifecycle/hot-reload.js';
 import { createShutdown, type Shutdown } from '../lifecycle/shutdown.js';
 import { createRuntimeMetrics, type RuntimeMetrics } from '../metrics.js';
 import { createPollScheduler, type PollScheduler } from '../poll/poll-scheduler.js';
-import { createLimiterRegistry } from '../rate-limit/limiter-registry.js';
-import { createCircuitRegistry } from '../resilience/circuit-registry.js';
-import { isSystemFailure } from '../resilience/resilient-http-client.js';
 import { createStoreDeadLetterSink } from '../store-adapters/store-dead-letter-sink.js';
 import { createStoreInboxSink } from '../store-adapters/store-inbox-sink.js';
 import { createStoreProbe } from '../store-adapters/store-probe.js';
@@ -41,8 +38,7 @@ import { createMassChangeGuard } from './mass-change-guard.js';
 import { createPairWork, type WorkCounters } from './pair-work.js';
 import { createReconcileScheduler, type ReconcileScheduler } from './reconcile-pass.js';
 import { readStoreStatus, type LiveStatus, type StoreStatus } from './status-report.js';
-import { createSystemConnections } from './system-connections.js';
-import { createDaemonTokenStore } from './token-store.js';
+import { openSystemAccess } from './system-access.js';
 
 export interface DaemonOptions {
   configPath: string;
@@ -92,16 +88,10 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   log.info({ event: 'daemon:store:opened', database: db.displayUrl, migrated: db.applied }, 'store opened');
 
   const metrics = createRuntimeMetrics();
-  const circuits = createCircuitRegistry({ log, metrics, isFailure: isSystemFailure });
-  const limiters = createLimiterRegistry({ clock, metrics, ...(config.redis?.url ? { redisUrl: config.redis.url } : {}) });
-  await limiters.ready();
-  const enabled = (system: string) => config.systems[system]?.enabled !== false && config.systems[system] !== undefined;
-  const used = new Set(workspace.mappings.flatMap((m) => [m.left.system, m.right.system]).filter(enabled));
-  const tokenStore = await createDaemonTokenStore({ db: db.db, config, used, env, clock });
-  const connections = createSystemConnections({
-    config, used, limiters, circuits, clock, log, metrics, ...(tokenStore ? { tokenStore } : {}),
-    ...(options.retry?.attempts ? { attempts: options.retry.attempts } : {}), ...(options.retry?.baseMs ? { retryBaseMs: options.retry.baseMs } : {}),
-  });
+  const used = new Set(workspace.mappings.flatMap((m) => [m.left.system, m.right.system]));
+  const access = await openSystemAccess({ config, db: db.db, used, env, clock, log, metrics, ...(options.retry ? { retry: options.retry } : {}) });
+  const { circuits } = access;
+  const connections = access.connect(used);
   const engineStore = createEngineStore(db.db, clock);
   const abort = new AbortController();
   const runnable = (mappings: readonly CompiledMapping[]) => mappings.filter((m) => connections.get(m.left.system) && connections.get(m.right.system));
@@ -241,7 +231,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
           await engineStore.finishBatch(await b, clock.now().toISOString(), { pair, ...work.counters });
         }
       } },
-      { name: 'limiters', run: () => limiters.close() },
+      { name: 'limiters', run: () => access.close() },
       { name: 'inbox', run: () => writer.close() },
       { name: 'store', run: () => db.close() },
     ],
