@@ -23,6 +23,7 @@ export function draftBase(
     pendingRight: [],
     written: { left: [], right: [] },
     at,
+    held: {},
   };
   decisions.forEach((d, i) => {
     const field = input.fields[i]!;
@@ -39,6 +40,10 @@ export function draftBase(
     if (d.write.right) {
       draft.written.right.push(d.field);
       draft.pendingRight.push(d.field);
+    }
+    if (d.write.left && d.write.right) {
+      const right = field.rightAsLeft.ok ? field.rightAsLeft.value : undefined;
+      draft.held[d.field] = { left: { held: field.left, heldAsLeft: field.left }, right: { held: field.right, heldAsLeft: right } };
     }
     draft.fields[d.field] = entry;
   });

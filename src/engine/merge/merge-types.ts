@@ -49,6 +49,22 @@ export interface FieldBaseSide {
   version: string | null;
   /** When the side last changed this field, as far as Concord knows (per-field time, else record time). */
   changedAt: string | null;
+  /**
+   * Set when `value` is what Concord decided for this side but its write did not land, while the other side's
+   * write of the same decision did (a per-item failure, a stale-version answer). The other side then holds the
+   * agreed value; this side still holds what it held when that value was decided. The next merge counts this
+   * side's own changes from `held` (so no delta is counted twice and no removal is undone) and re-sends the
+   * agreed value. Absent otherwise.
+   */
+  pending?: PendingWrite;
+}
+
+/** What a side held when the agreed value that did not reach it was decided. */
+export interface PendingWrite {
+  /** The side's raw value then. */
+  held: unknown;
+  /** `held` in left space (for the right side: as converted by the merge that decided). */
+  heldAsLeft: unknown;
 }
 
 export interface FieldBase {
@@ -112,7 +128,12 @@ export type PropagateReason =
    * A one-way field whose sides are unchanged since the base, yet the target does not hold the converted
    * source (the mapping changed): the target is brought back in line.
    */
-  | 'repaired';
+  | 'repaired'
+  /**
+   * The agreed value of an earlier merge reached the other side only (its write here failed): it is written
+   * again (see `FieldBaseSide.pending`).
+   */
+  | 'resent';
 
 /** A manual conflict held on a field. */
 export interface HeldConflict {
@@ -188,6 +209,11 @@ export interface BaseDraft {
   written: { left: string[]; right: string[] };
   /** `now` of the merge, used as the change time of written fields. */
   at: string;
+  /**
+   * For each field written on both sides: what each side held when its value was decided. When one side's write
+   * lands and the other's does not, the latter's entry becomes its `pending` marker (see `finalizeBase`).
+   */
+  held: Record<string, Record<Side, PendingWrite>>;
 }
 
 export interface MergeResult {

@@ -9,6 +9,7 @@ import { hasSideChanged, isStaleRead } from './change-detection.js';
 import { decideOneWay } from './decide-one-way.js';
 import { decideTwoWay } from './decide-two-way.js';
 import type { FieldContext } from './field-context.js';
+import { effectiveInput, pendingSideOf, withPendingWrite } from './pending-side.js';
 
 /** Outcomes after which an open manual conflict on the field no longer holds. */
 const closesConflict = new Set(['none', 'propagate', 'converge', 'settled', 'kept']);
@@ -24,22 +25,26 @@ export function merge(input: MergeInput): MergeResult {
   const decisions: FieldDecision[] = input.fields.map((field) => {
     const rule = field.rule;
     const base = input.base?.fields[rule.id];
+    const pending = pendingSideOf(rule, field, base, stale.left || stale.right);
+    const changed = {
+      left: hasSideChanged(rule, field.left, input.left, base?.left, stale.left),
+      right: hasSideChanged(rule, field.right, input.right, base?.right, stale.right),
+    };
+    if (pending) changed[pending.side] = pending.changed;
     const ctx: FieldContext = {
-      input: field,
+      input: pending && base ? effectiveInput(field, pending, base) : field,
       rule,
       leftRecord: input.left,
       rightRecord: input.right,
       base,
       stale,
-      changed: {
-        left: hasSideChanged(rule, field.left, input.left, base?.left, stale.left),
-        right: hasSideChanged(rule, field.right, input.right, base?.right, stale.right),
-      },
+      changed,
       priority: input.priority,
       now: input.now,
       openedAt: Object.hasOwn(openConflicts, rule.id) ? openConflicts[rule.id] : undefined,
     };
-    return rule.direction === 'both' ? decideTwoWay(ctx) : decideOneWay(ctx);
+    const d = rule.direction === 'both' ? decideTwoWay(ctx) : decideOneWay(ctx);
+    return pending ? withPendingWrite(rule, d, pending) : d;
   });
 
   const waitingOn = decisions.filter((d) => d.outcome.kind === 'waiting').map((d) => d.field);

@@ -67,6 +67,11 @@ export interface ApplyOptions {
   now: Date;
   /** Whether the engine learns each written side's new version from the write's answer. Default is false. */
   reportVersions?: boolean;
+  /**
+   * A side whose write fails (a per-item failure, a stale-version answer) while the other side's lands: that
+   * side keeps its values and version, and the engine stores the base as `finalizeBase` says for a partial write.
+   */
+  unwritten?: Side;
 }
 
 let writeCounter = 0;
@@ -82,23 +87,25 @@ export function applyMergeResult(world: World, result: MergeResult, options: App
   const left = cloneSide(world.left);
   const right = cloneSide(world.right);
   const rightValues: Record<string, unknown> = {};
+  const lands = (side: Side) => options.unwritten !== side;
   for (const d of result.fields) {
     const field = world.fields.find((f) => f.rule.id === d.field)!;
-    if (d.write.left) {
+    if (d.write.left && lands('left')) {
       left.values[d.field] = d.write.left.value;
       if (left.fieldTimes) left.fieldTimes[d.field] = at;
     }
     if (d.write.right) {
       const converted = field.transform.toRight(d.write.right.value);
       if (!converted.ok) throw new Error(`merge asked to write ${JSON.stringify(d.write.right.value)} to the right of ${d.field}, which has no right value: ${converted.message}`);
-      right.values[d.field] = converted.value;
       rightValues[d.field] = converted.value;
+      if (!lands('right')) continue;
+      right.values[d.field] = converted.value;
       if (right.fieldTimes) right.fieldTimes[d.field] = at;
     }
   }
   const after: { left?: SideVersion; right?: SideVersion } = {};
   for (const [side, written, record] of [['left', result.writes.left, left], ['right', result.writes.right, right]] as const) {
-    if (!written) continue;
+    if (!written || !lands(side)) continue;
     writeCounter += 1;
     delete record.staleRead;
     record.version = `${side}-w${writeCounter}`;
@@ -109,12 +116,16 @@ export function applyMergeResult(world: World, result: MergeResult, options: App
   for (const d of result.fields) {
     if (d.outcome.kind === 'held' && d.outcome.conflict.isNew) openConflicts[d.field] = d.outcome.conflict.openedAt;
   }
-  for (const id of result.conflictsClosed) delete openConflicts[id];
+  // As the engine does: conflicts are closed only when every write landed.
+  if (!options.unwritten) for (const id of result.conflictsClosed) delete openConflicts[id];
   return {
     ...world,
     left,
     right,
-    base: finalizeBase(result.base, { rightValues, ...(options.reportVersions ? { after } : {}) }),
+    base: finalizeBase(result.base, {
+      rightValues, ...(options.reportVersions ? { after } : {}),
+      ...(options.unwritten ? { unwritten: { side: options.unwritten, old: world.base } } : {}),
+    }),
     openConflicts,
   };
 }
