@@ -5,8 +5,9 @@
  *
  * Budget: the provider's published limit times a headroom (default 85%), as a reservoir refilled
  * every interval, plus a concurrency cap (Mailchimp allows 10 connections). Response headers correct
- * it: a lower `remaining` lowers the reservoir, `remaining: 0` with a reset time holds calls until
- * then, and a 429 holds calls for its Retry-After. With a Redis connection the reservoir and
+ * it: calls the provider counted that Concord did not make (another integration on the same account)
+ * lower the reservoir, `remaining: 0` with a reset time holds calls until then, and a 429 holds calls
+ * for its Retry-After. With a Redis connection the reservoir and
  * concurrency live in Redis (Bottleneck clustering), so several instances share one budget; holds
  * from headers and 429s are per instance (each instance sees its own answers).
  */
@@ -88,6 +89,11 @@ export function createAccountLimiter(options: AccountLimiterOptions): AccountLim
   });
   let heldUntil = 0;
   const waitThresholdMs = 10;
+  const own = createOwnCallLog(options.budget.intervalMs ?? 10_000);
+  // Calls of other clients already taken off the reservoir since it last refilled: each response
+  // reports them again, and they must come off once.
+  let foreignCharged = 0;
+  let reservoirAfterObserve: number | null = null;
   const account = options.account;
   const labels = { account };
 
@@ -99,6 +105,15 @@ export function createAccountLimiter(options: AccountLimiterOptions): AccountLim
     }
   };
 
+  // Takes the other clients' calls not yet charged off the reservoir, but never below what the
+  // provider says is left: those calls it allows right now.
+  const chargeForeign = (current: number, remaining: number, foreign: number): number => {
+    const uncharged = foreign - foreignCharged;
+    if (uncharged <= 0) return current;
+    foreignCharged = foreign;
+    return Math.min(current, Math.max(0, remaining, current - uncharged));
+  };
+
   return {
     account,
     schedule(priority, call) {
@@ -108,18 +123,31 @@ export function createAccountLimiter(options: AccountLimiterOptions): AccountLim
         // A call counts as having waited when the budget, the concurrency cap or a hold delayed
         // it noticeably; scheduling overhead alone stays under the threshold.
         if (performance.now() - submitted > waitThresholdMs) options.metrics?.rateLimitWaits.inc(labels);
+        own.record(options.clock.now().getTime());
         return call();
       });
     },
-    async observe({ remaining, resetAt }) {
+    async observe({ remaining, resetAt, limit, windowMs }) {
       if (remaining !== undefined && remaining <= 0 && resetAt) {
         heldUntil = Math.max(heldUntil, Date.parse(resetAt));
         return;
       }
-      if (remaining !== undefined) {
-        const current = await limiter.currentReservoir();
-        if (current !== null && remaining < current) await limiter.incrementReservoir(Math.max(0, remaining) - current);
-      }
+      if (remaining === undefined) return;
+      const current = await limiter.currentReservoir();
+      if (current === null) return;
+      // Only a refill raises the reservoir: what was charged for other clients belonged to the last interval.
+      if (reservoirAfterObserve === null || current > reservoirAfterObserve) foreignCharged = 0;
+      // The provider's window rolls (HubSpot: 10 s), so `remaining` still counts our own calls the
+      // reservoir has refilled for; lowering the reservoir to it would spend the budget twice. What
+      // the provider counted beyond our own calls in its window came from someone else.
+      const published = limit ?? options.budget.requests;
+      const window = windowMs ?? options.budget.intervalMs;
+      if (window !== undefined) own.keepFor(window);
+      const left = published !== undefined && window !== undefined
+        ? chargeForeign(current, remaining, Math.max(0, published - own.countSince(options.clock.now().getTime() - window) - remaining))
+        : Math.min(current, Math.max(0, remaining));
+      if (left < current) await limiter.incrementReservoir(left - current);
+      reservoirAfterObserve = left;
     },
     holdFor(ms) {
       heldUntil = Math.max(heldUntil, options.clock.now().getTime() + ms);
@@ -129,6 +157,33 @@ export function createAccountLimiter(options: AccountLimiterOptions): AccountLim
       // Calls still waiting are refused: shutdown drains work before closing limiters.
       await limiter.stop({ dropWaitingJobs: true });
       if (!options.connection) await limiter.disconnect();
+    },
+  };
+}
+
+/** Start times of this limiter's own calls, kept as long as a provider window may ask about them. */
+function createOwnCallLog(initialKeepMs: number) {
+  const starts: number[] = [];
+  let head = 0;
+  // Daily windows are not modelled by the reservoir, and an hour of starts is all a window may ask for.
+  const maxKeepMs = 3600 * 1000;
+  let keepMs = Math.min(initialKeepMs, maxKeepMs);
+  return {
+    keepFor(ms: number) { keepMs = Math.min(maxKeepMs, Math.max(keepMs, ms)); },
+    record(at: number) {
+      starts.push(at);
+      while (head < starts.length && starts[head]! < at - keepMs) head++;
+      if (head > 1024 && head * 2 > starts.length) { starts.splice(0, head); head = 0; }
+    },
+    /** Calls started after `since`; starts are in order, so a binary search finds the first. */
+    countSince(since: number): number {
+      let lo = head;
+      let hi = starts.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (starts[mid]! > since) hi = mid; else lo = mid + 1;
+      }
+      return starts.length - lo;
     },
   };
 }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAccountLimiter, type AccountLimiter } from '../../../../src/runtime/rate-limit/account-limiter.js';
 import { createLimiterRegistry } from '../../../../src/runtime/rate-limit/limiter-registry.js';
 import { createRuntimeMetrics } from '../../../../src/runtime/metrics.js';
-import { systemClock } from '../../../../src/shared/clock.js';
+import { createManualClock, systemClock } from '../../../../src/shared/clock.js';
 import { isConcordError } from '../../../../src/shared/errors/index.js';
 
 const open: AccountLimiter[] = [];
@@ -70,6 +70,41 @@ describe('account limiter', () => {
     expect(await l.remaining()).toBe(3);
     await l.observe({ remaining: 50 });
     expect(await l.remaining()).toBe(3);
+  });
+
+  it('keeps its refilled budget when the provider\'s rolling window still counts its own calls, and takes another client\'s calls off once', async () => {
+    // The provider's window is 10 s by the clock, longer than the limiter's refill interval here, so
+    // after a refill `remaining` still counts every call this limiter made in the last interval.
+    const clock = createManualClock();
+    const l = createAccountLimiter({ account: 'acct', budget: { requests: 20, intervalMs: 1000 }, clock });
+    open.push(l);
+    await Promise.all(Array.from({ length: 17 }, () => l.schedule(1, async () => undefined)));
+    while ((await l.remaining()) !== 17) await new Promise((r) => setTimeout(r, 5));
+    await l.observe({ limit: 20, remaining: 3, windowMs: 10_000 });
+    expect(await l.remaining()).toBe(17);
+    // Two calls the provider counted are not ours: they come off the budget.
+    await l.observe({ limit: 20, remaining: 1, windowMs: 10_000 });
+    expect(await l.remaining()).toBe(15);
+    // The next answer reports the same two again: they are not taken off twice.
+    await l.observe({ limit: 20, remaining: 1, windowMs: 10_000 });
+    expect(await l.remaining()).toBe(15);
+    // One more of theirs: only that one comes off.
+    await l.observe({ limit: 20, remaining: 0, windowMs: 10_000 });
+    expect(await l.remaining()).toBe(14);
+  });
+
+  it('lowers its budget by the calls of another client sharing the account, not by its own', async () => {
+    const clock = createManualClock();
+    const l = createAccountLimiter({ account: 'acct', budget: { requests: 100, intervalMs: 60_000 }, clock });
+    open.push(l);
+    await Promise.all(Array.from({ length: 10 }, () => l.schedule(1, async () => undefined)));
+    expect(await l.remaining()).toBe(75);
+    // The provider counted our 10 and nothing else: the budget stays.
+    await l.observe({ limit: 100, remaining: 90, windowMs: 10_000 });
+    expect(await l.remaining()).toBe(75);
+    // Another integration made 40 calls in the window: our budget shrinks to what is left.
+    await l.observe({ limit: 100, remaining: 50, windowMs: 10_000 });
+    expect(await l.remaining()).toBe(50);
   });
 
   it('holds calls until the reset time when headers say nothing is left', async () => {
