@@ -13,7 +13,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Env } from '../../config/env-interpolation.js';
 import { createEngineSession, type EngineSession } from '../../engine/session/engine-session.js';
 import { createEngineStore } from '../../engine/state/kysely-engine-store.js';
-import { recoverIntents } from '../../engine/recover/recover-intents.js';
 import type { CompiledMapping } from '../../mapping/compiled-types.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import { asBatchId, type BatchId } from '../../shared/ids.js';
@@ -33,6 +32,7 @@ import { createStoreProbe } from '../store-adapters/store-probe.js';
 import { registerStatusRoute } from './admin-status-route.js';
 import { loadDaemonWorkspace, readDaemonWorkspace } from './daemon-workspace.js';
 import { createInboxConsumer } from './inbox-consumer.js';
+import { recoverAtStart } from './recover-at-start.js';
 import { createIntakePollJobs, intakesOf } from './intake-polls.js';
 import { createMassChangeGuard } from './mass-change-guard.js';
 import { createPairWork, type WorkCounters } from './pair-work.js';
@@ -109,15 +109,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 
   // Writes cut short by the last stop are resolved before anything new is written (DESIGN §7).
   const initial = buildSession(workspace.mappings);
-  for (const pair of initial.mappings.keys()) {
-    try {
-      const report = await recoverIntents(initial.depsFor(pair));
-      const n = report.applied.length + report.notApplied.length + report.unknown.length;
-      if (n > 0) log.warn({ event: 'engine:journal:recovered', pair, applied: report.applied.length, notApplied: report.notApplied.length, unknown: report.unknown }, `resolved ${n} unfinished write(s)`);
-    } catch (err) {
-      log.error({ event: 'engine:journal:recovery-failed', pair, err }, 'resolving unfinished writes failed; they are tried again on the next start');
-    }
-  }
+  await recoverAtStart(initial, log);
 
   const hotReload = createHotReload<EngineSession>({
     dir: resolve(cwd, config.mappings), initial, log,
