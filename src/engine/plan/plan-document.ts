@@ -80,7 +80,7 @@ const itemSchema = z.object({
   writes: z.array(writeSchema), notes: z.array(z.string()),
   conflictsToOpen: z.array(z.object({ fieldId: z.string(), left: z.unknown(), right: z.unknown(), base: z.unknown(), fallbackDueAt: z.string().nullable() })),
   conflictsToSettle: z.array(z.object({ id: z.string(), fieldId: z.string(), resolution: z.string() })),
-  base: z.unknown(), unsettledFields: z.array(z.string()),
+  base: z.unknown(), unsettledFields: z.array(z.string()), held: z.record(z.string(), z.unknown()).optional(),
 });
 const planSchema = z.object({
   kind: z.literal('concord-plan'), version: z.literal(1), pair: z.string(), createdAt: z.string(), summary: z.unknown(), items: z.array(itemSchema),

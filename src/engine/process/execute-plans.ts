@@ -163,7 +163,8 @@ async function commitItem(
  */
 function finishBase(plan: ItemPlan, ok: Map<Side, Extract<WriteOutcome, { ok: true }>>, allOk: boolean, old: LinkBase | undefined): LinkBase {
   const base = structuredClone(plan.base!);
-  for (const side of ['left', 'right'] as const) {
+  // Sides whose writes landed first: a failed side's fields are settled against what they hold.
+  for (const side of (['left', 'right'] as const).filter((s) => ok.has(s)).concat((['left', 'right'] as const).filter((s) => !ok.has(s)))) {
     const r = ok.get(side);
     if (r) {
       base[side] = { version: r.record.version, modifiedAt: r.record.modifiedAt };
@@ -177,8 +178,18 @@ function finishBase(plan: ItemPlan, ok: Map<Side, Extract<WriteOutcome, { ok: tr
       }
       continue;
     }
+    const other: Side = side === 'left' ? 'right' : 'left';
+    const landed = new Set(ok.has(other) ? plan.writes.filter((x) => x.side === other).flatMap((x) => x.changes.map((c) => c.fieldId)) : []);
     for (const w of plan.writes.filter((x) => x.side === side)) {
       for (const c of w.changes) {
+        // The agreed value reached the other side only: keep it, marked pending here, so the next merge neither
+        // counts the other side's landed write as a user's change nor loses this side's changes since.
+        const held = plan.held?.[c.fieldId]?.[side];
+        const f = base.fields[c.fieldId];
+        if (held && f && landed.has(c.fieldId)) {
+          f[side] = { ...f[side], version: null, pending: held };
+          continue;
+        }
         if (old?.fields[c.fieldId]) base.fields[c.fieldId] = structuredClone(old.fields[c.fieldId]!);
         else delete base.fields[c.fieldId];
       }

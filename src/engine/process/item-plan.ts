@@ -5,6 +5,7 @@
  */
 import type { Side } from '../../mapping/compiled-types.js';
 import type { LinkId, RemoteId } from '../../shared/ids.js';
+import type { PendingWrite } from '../merge/merge-types.js';
 import type { AuditReason, JournalOp, LinkBase } from '../state/engine-store.js';
 
 export interface FieldChange {
@@ -71,6 +72,11 @@ export interface ItemPlan {
   base: LinkBase | null;
   /** Fields whose base stays as it was (held, unmappable, failed): their values did not reach agreement. */
   unsettledFields: string[];
+  /**
+   * For fields written on both sides: what each side held when the value was decided. If one side's write lands
+   * and the other's does not, the latter's base is marked pending with it (see `FieldBaseSide.pending`).
+   */
+  held?: Record<string, Record<Side, PendingWrite>>;
 }
 
 export function emptyPlan(pair: string, key: string, status: ItemStatus): ItemPlan {

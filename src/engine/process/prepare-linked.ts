@@ -87,6 +87,8 @@ export async function prepareLinked(deps: EngineDeps, input: LinkedInput): Promi
     plan.base.fields[id] = { left: { value: v.left, version: null, changedAt: at }, right: { value: v.right, version: null, changedAt: at } };
   }
   plan.unsettledFields = decided.failedFields;
+  const held = Object.entries(result.base.held).filter(([id]) => !decided.failedFields.includes(id) && !(id in decided.forcedBase));
+  if (held.length > 0) plan.held = Object.fromEntries(held);
   const baseMoved = JSON.stringify(plan.base.fields) !== JSON.stringify(input.base?.fields ?? null);
   if (plan.writes.length > 0 || plan.conflictsToOpen.length > 0 || plan.conflictsToSettle.length > 0 || plan.newLink || baseMoved) {
     plan.status = 'changes';

@@ -18,7 +18,8 @@ import {
   completeJournal, getJournalEntry, listJournal, recordIntent, type JournalEntry as StoredJournalEntry,
 } from '../../store/journal.js';
 import { deleteLink, findLinkBySide, findLinksBySide, getLink, listLinks, upsertLink, type Link } from '../../store/links.js';
-import { deleteShadowFields, loadShadow, loadShadows, saveShadow, type Shadow } from '../../store/shadows.js';
+import { deleteShadowFields, loadShadow, loadShadows, saveShadow, type FieldShadow, type Shadow } from '../../store/shadows.js';
+import type { PendingWrite } from '../merge/merge-types.js';
 import { withTransaction } from '../../store/transaction.js';
 import { closeConflict, getConflict, insertConflict, listConflicts } from './conflict-rows.js';
 import type { AuditRecord, EngineStore, JournalEntry, LinkBase, LinkRecord } from './engine-store.js';
@@ -46,6 +47,13 @@ function toEntry(e: StoredJournalEntry): JournalEntry {
   };
 }
 
+/**
+ * A field's pending markers (`FieldBaseSide.pending`) are kept in a shadow row of their own, named with this
+ * prefix and the field's id, its base_left / base_right holding each side's marker or null: a base that moves on
+ * without them deletes the row like any field it no longer has. (Field ids are `<left path>~<right path>`.)
+ */
+const PENDING_ROW = 'pending:';
+
 function toBase(s: Shadow): LinkBase | undefined {
   if (!s.record && s.fields.size === 0) return undefined;
   const base: LinkBase = {
@@ -53,13 +61,46 @@ function toBase(s: Shadow): LinkBase | undefined {
     right: { version: s.record?.rightVersion ?? '', modifiedAt: s.record?.rightModifiedAt ?? '' },
     fields: {},
   };
+  const pending: FieldShadow[] = [];
   for (const f of s.fields.values()) {
+    if (f.field.startsWith(PENDING_ROW)) {
+      pending.push(f);
+      continue;
+    }
     base.fields[f.field] = {
       left: { value: f.baseLeft, version: f.leftVersion, changedAt: f.leftChangedAt },
       right: { value: f.baseRight, version: f.rightVersion, changedAt: f.rightChangedAt },
     };
   }
+  for (const p of pending) {
+    const field = base.fields[p.field.slice(PENDING_ROW.length)];
+    if (!field) continue;
+    if (isPendingWrite(p.baseLeft)) field.left.pending = p.baseLeft;
+    if (isPendingWrite(p.baseRight)) field.right.pending = p.baseRight;
+  }
   return base;
+}
+
+function isPendingWrite(v: unknown): v is PendingWrite {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The shadow rows of a base: one per field, and one per field with a pending side. */
+function shadowRows(base: LinkBase): FieldShadow[] {
+  const rows: FieldShadow[] = [];
+  for (const [field, f] of Object.entries(base.fields)) {
+    rows.push({
+      field, baseLeft: f.left.value, baseRight: f.right.value, leftVersion: f.left.version, rightVersion: f.right.version,
+      leftChangedAt: f.left.changedAt, rightChangedAt: f.right.changedAt,
+    });
+    if (f.left.pending || f.right.pending) {
+      rows.push({
+        field: `${PENDING_ROW}${field}`, baseLeft: f.left.pending ?? null, baseRight: f.right.pending ?? null,
+        leftVersion: null, rightVersion: null, leftChangedAt: null, rightChangedAt: null,
+      });
+    }
+  }
+  return rows;
 }
 
 export function createEngineStore(db: Db, clock: Clock): EngineStore {
@@ -113,16 +154,15 @@ export function createEngineStore(db: Db, clock: Clock): EngineStore {
 
     saveBase: async (linkId, base) => {
       const existing = await loadShadow(db, linkId);
-      await deleteShadowFields(db, linkId, [...existing.fields.keys()].filter((f) => !(f in base.fields)));
+      const rows = shadowRows(base);
+      const kept = new Set(rows.map((r) => r.field));
+      await deleteShadowFields(db, linkId, [...existing.fields.keys()].filter((f) => !kept.has(f)));
       await saveShadow(db, linkId, {
         record: {
           leftVersion: base.left.version || null, leftModifiedAt: base.left.modifiedAt || null,
           rightVersion: base.right.version || null, rightModifiedAt: base.right.modifiedAt || null,
         },
-        fields: Object.entries(base.fields).map(([field, f]) => ({
-          field, baseLeft: f.left.value, baseRight: f.right.value, leftVersion: f.left.version, rightVersion: f.right.version,
-          leftChangedAt: f.left.changedAt, rightChangedAt: f.right.changedAt,
-        })),
+        fields: rows,
       }, clock.now());
     },
 

@@ -1,0 +1,84 @@
+import { expect, it } from 'vitest';
+import { describeEachDialect } from '../../support/db.js';
+import { syncPair } from '../../../src/engine/sync/sync-pair.js';
+import { createFixture } from './engine-fixture.js';
+
+/** Fails the next update of the right record `id` once, as a per-item failure the system reports for that record. */
+function failRightUpdateOnce(f: ReturnType<typeof createFixture>, id: string): void {
+  f.right.failOn({ kind: 'permanent', match: (op) => op.kind === 'update' && op.id === id, times: 1 });
+}
+
+const fields = (conflict: string, left: string, right: string) => ({
+  match: { left: 'email', right: 'email_address', normalize: 'email' },
+  create: { to_right: true, to_left: false },
+  fields: [
+    { left: 'email', right: 'email_address', direction: 'both', conflict: 'prefer-left' },
+    { left, right, direction: 'both', conflict },
+  ],
+});
+
+describeEachDialect('a write that lands on one side only', (getStore) => {
+  it('sum-deltas: after the right write fails and is retried, both sides hold the base plus both deltas, each once', async () => {
+    const f = createFixture(getStore, { mapping: fields('sum-deltas', 'stock', 'qty') });
+    const l = f.left.put('contacts', { email: 's@x.io', stock: 10 });
+    await syncPair(f.deps);
+    const r = f.right.all('members')[0]!;
+    expect(r.fields.qty).toBe(10);
+
+    f.clock.advance(60_000);
+    f.left.edit('contacts', l.id, { stock: 9 }); // one sold on the left
+    f.right.edit('members', r.id, { qty: 8 }); // two sold on the right
+    failRightUpdateOnce(f, r.id);
+    const first = await syncPair(f.deps, { maxPasses: 1 });
+    expect(first.counts.failed).toBe(1);
+    expect(f.left.record('contacts', l.id)?.fields.stock).toBe(7);
+    expect(f.right.record('members', r.id)?.fields.qty).toBe(8);
+
+    // Meanwhile one more is sold on the right, before the retry.
+    f.clock.advance(60_000);
+    f.right.edit('members', r.id, { qty: 7 });
+    const second = await syncPair(f.deps);
+    expect(second.quiescent).toBe(true);
+    expect(f.left.record('contacts', l.id)?.fields.stock).toBe(6);
+    expect(f.right.record('members', r.id)?.fields.qty).toBe(6);
+  });
+
+  it('merge-set: what the right removed after the failed write stays removed, and both sides\' additions are kept', async () => {
+    const f = createFixture(getStore, { mapping: fields('merge-set', 'tags', 'labels') });
+    const l = f.left.put('contacts', { email: 't@x.io', tags: ['a', 'b'] });
+    await syncPair(f.deps);
+    const r = f.right.all('members')[0]!;
+
+    f.clock.advance(60_000);
+    f.left.edit('contacts', l.id, { tags: ['a', 'b', 'c'] });
+    f.right.edit('members', r.id, { labels: ['a', 'b', 'd'] });
+    failRightUpdateOnce(f, r.id);
+    await syncPair(f.deps, { maxPasses: 1 });
+    expect([...(f.left.record('contacts', l.id)!.fields.tags as string[])].sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(f.right.record('members', r.id)?.fields.labels).toEqual(['a', 'b', 'd']);
+
+    // The right user takes back the tag they added, and removes another, before the retry.
+    f.clock.advance(60_000);
+    f.right.edit('members', r.id, { labels: ['b'] });
+    await syncPair(f.deps);
+    expect([...(f.left.record('contacts', l.id)!.fields.tags as string[])].sort()).toEqual(['b', 'c']);
+    expect([...(f.right.record('members', r.id)!.fields.labels as string[])].sort()).toEqual(['b', 'c']);
+  });
+
+  it('with no edit in between, the retry sends the agreed value to the side that missed it and nothing else changes', async () => {
+    const f = createFixture(getStore, { mapping: fields('sum-deltas', 'stock', 'qty') });
+    const l = f.left.put('contacts', { email: 'n@x.io', stock: 10 });
+    await syncPair(f.deps);
+    const r = f.right.all('members')[0]!;
+    f.clock.advance(60_000);
+    f.left.edit('contacts', l.id, { stock: 12 });
+    f.right.edit('members', r.id, { qty: 11 });
+    failRightUpdateOnce(f, r.id);
+    await syncPair(f.deps, { maxPasses: 1 });
+    await syncPair(f.deps);
+    expect(f.left.record('contacts', l.id)?.fields.stock).toBe(13);
+    expect(f.right.record('members', r.id)?.fields.qty).toBe(13);
+    const audit = await f.deps.store.listAudit({ pair: f.pair, field: 'qty' });
+    expect(audit.at(-1)).toMatchObject({ new: 13 });
+  });
+});
