@@ -2,7 +2,9 @@
  * Random edits on both sides while the daemon runs, made through the emulators' admin API as users of
  * each product would make them (so the products send their webhooks): name, phone and company changes
  * on either side, the same field changed on both sides at nearly the same time (a conflict), and
- * unsubscribes in Mailchimp (the marketing tool owns consent).
+ * unsubscribes on either side: a person opting out of all email in HubSpot or unsubscribing in Mailchimp.
+ * Nobody who opted out is re-subscribed: neither product lets an integration do it, and a person opting
+ * back in is outside what Concord may propagate, so such an edit could never converge.
  */
 import type { SeededRandom } from '../emulators/seeded-random.js';
 import type { DemoEmulators } from './demo-emulators.js';
@@ -12,7 +14,10 @@ export interface EditCounts {
   hubspot: number;
   mailchimp: number;
   conflicting: number;
+  /** Opt-outs made by people, on either side; the two below split them. */
   unsubscribes: number;
+  hubspotOptOuts: number;
+  mailchimpUnsubscribes: number;
   refused: number;
 }
 
@@ -21,7 +26,8 @@ interface HubspotRecord { id: string; properties: Record<string, unknown> }
 export async function makeRandomEdits(
   emulators: DemoEmulators, random: SeededRandom, people: SeededPeople, until: () => boolean, pauseMs = 60,
 ): Promise<EditCounts> {
-  const counts: EditCounts = { hubspot: 0, mailchimp: 0, conflicting: 0, unsubscribes: 0, refused: 0 };
+  const counts: EditCounts = { hubspot: 0, mailchimp: 0, conflicting: 0, unsubscribes: 0, hubspotOptOuts: 0, mailchimpUnsubscribes: 0, refused: 0 };
+  const optedOut = new Set(people.optedOut);
   const listed = await emulators.admin('hubspot', 'GET', 'records/contacts');
   const all = (listed.body as { result?: HubspotRecord[] }).result ?? [];
   const hubspotIdByEmail = new Map(all.map((r) => [String(r.properties.email ?? '').toLowerCase(), r.id]));
@@ -56,8 +62,19 @@ export async function makeRandomEdits(
       const [x, y] = await Promise.all([editHubspot(email, { firstname: a }), editMailchimp(email, { merge_fields: { FNAME: b } })]);
       if (x && y) counts.conflicting += 1;
     } else {
-      const email = pick(people.mailchimp);
-      if (await editMailchimp(email, { status: 'unsubscribed' })) counts.unsubscribes += 1;
+      // Someone still subscribed opts out where they happen to be: HubSpot for its contacts, Mailchimp for its members.
+      const inHubspot = random.chance(0.5);
+      const candidates = (inHubspot ? people.hubspot : people.mailchimp).filter((e) => !optedOut.has(e));
+      if (candidates.length > 0) {
+        const email = pick(candidates);
+        const done = inHubspot ? await editHubspot(email, { hs_email_optout: 'true' }) : await editMailchimp(email, { status: 'unsubscribed' });
+        if (done) {
+          optedOut.add(email);
+          counts.unsubscribes += 1;
+          if (inHubspot) counts.hubspotOptOuts += 1;
+          else counts.mailchimpUnsubscribes += 1;
+        }
+      }
     }
     await new Promise((resolve) => setTimeout(resolve, pauseMs));
   }

@@ -3,6 +3,13 @@
  * other side (matched by email, with the case of the address differing now and then, and sometimes a
  * different first name, which the first sync settles), the rest exist on one side only. Seeded through
  * the emulators' admin API without webhooks: this is the data that was there before Concord ran.
+ *
+ * Consent is seeded only where it can converge, since neither product lets an integration undo an opt-out:
+ * every HubSpot contact has its opt-out recorded (`false` as a form with a consent checkbox leaves it, or
+ * `true`); a HubSpot opt-out is seeded on a contact only HubSpot has (it reaches Mailchimp as an unsubscribed
+ * member) or on a shared one whose member is unsubscribed too, never against a subscribed member, which
+ * Concord could only settle by re-subscribing someone. A Mailchimp unsubscribe may face a HubSpot `false`:
+ * it reaches HubSpot as an opt-out.
  */
 import type { SeededRandom } from '../emulators/seeded-random.js';
 import type { DemoEmulators } from './demo-emulators.js';
@@ -17,6 +24,8 @@ export interface SeededPeople {
   hubspot: string[];
   mailchimp: string[];
   shared: string[];
+  /** Emails opted out at the start: HubSpot opt-outs and Mailchimp unsubscribes (shared people once). */
+  optedOut: string[];
 }
 
 const pick = <T>(random: SeededRandom, items: readonly T[]): T => items[random.int(items.length)]!;
@@ -31,7 +40,7 @@ export function phoneNumber(random: SeededRandom): string {
 
 export async function seedContacts(emulators: DemoEmulators, random: SeededRandom, perSide: number): Promise<SeededPeople> {
   const shared = Math.floor(perSide / 3);
-  const people = { hubspot: [] as string[], mailchimp: [] as string[], shared: [] as string[] };
+  const people: SeededPeople = { hubspot: [], mailchimp: [], shared: [], optedOut: [] };
   const hubspotRecords: unknown[] = [];
   const mailchimpRecords: unknown[] = [];
   for (let i = 0; i < perSide * 2 - shared; i++) {
@@ -40,16 +49,23 @@ export async function seedContacts(emulators: DemoEmulators, random: SeededRando
     const onHubspot = i < perSide;
     const onMailchimp = i >= perSide - shared;
     const company = pick(random, companies);
+    const unsubscribedInMailchimp = onMailchimp && random.chance(0.1);
+    // A HubSpot opt-out only where Mailchimp cannot hold the opposite: no member yet, or one already unsubscribed.
+    const optedOutInHubspot = onHubspot && (onMailchimp ? unsubscribedInMailchimp && random.chance(0.5) : random.chance(0.08));
     if (onHubspot) {
       people.hubspot.push(email);
-      hubspotRecords.push({ properties: { email, firstname: first, lastname: last, company, phone: phoneNumber(random), lifecyclestage: pick(random, lifecycleStages) } });
+      hubspotRecords.push({ properties: {
+        email, firstname: first, lastname: last, company, phone: phoneNumber(random), lifecyclestage: pick(random, lifecycleStages),
+        hs_email_optout: optedOutInHubspot ? 'true' : 'false',
+      } });
     }
     if (onMailchimp) {
       people.mailchimp.push(email);
       const renamed = onHubspot && random.chance(0.2) ? pick(random, firstNames) : first;
       const address = onHubspot && random.chance(0.3) ? email.replace(/^./, (c) => c.toUpperCase()) : email;
-      mailchimpRecords.push({ email_address: address, status: random.chance(0.1) ? 'unsubscribed' : 'subscribed', merge_fields: { FNAME: renamed, LNAME: last, COMPANY: company } });
+      mailchimpRecords.push({ email_address: address, status: unsubscribedInMailchimp ? 'unsubscribed' : 'subscribed', merge_fields: { FNAME: renamed, LNAME: last, COMPANY: company } });
     }
+    if (optedOutInHubspot || unsubscribedInMailchimp) people.optedOut.push(email);
     if (onHubspot && onMailchimp) people.shared.push(email);
   }
   for (let i = 0; i < hubspotRecords.length; i += 100) {

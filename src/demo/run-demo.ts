@@ -93,7 +93,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     clearInterval(timer);
     await show('editing');
     progress.done();
-    say(`  edits: ${edits.hubspot} in HubSpot, ${edits.mailchimp} in Mailchimp, ${edits.conflicting} on both sides at once, ${edits.unsubscribes} unsubscribes`);
+    say(`  edits: ${edits.hubspot} in HubSpot, ${edits.mailchimp} in Mailchimp, ${edits.conflicting} on both sides at once, ${edits.unsubscribes} unsubscribes ` +
+      `(${edits.hubspotOptOuts} opt-outs in HubSpot, ${edits.mailchimpUnsubscribes} in Mailchimp)${edits.refused > 0 ? `, ${edits.refused} refused by the products` : ''}`);
 
     timer = ticker('settling');
     // Quiet twice: once for the edits' webhooks, then after a poll that catches anything a webhook missed.
