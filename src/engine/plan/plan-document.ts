@@ -131,7 +131,8 @@ export async function applyPlan(deps: EngineDeps, doc: PlanDocument): Promise<Ap
   const batchId = asBatchId(randomUUID());
   report.batchId = batchId;
   await store.startBatch({ id: batchId, pair: mapping.pair, kind: 'apply', startedAt: clock.now().toISOString() });
-  const results = await executePlans(deps, go, batchId);
+  // Exactly the plan: values a created record came back with wait for the next sync.
+  const results = await executePlans(deps, go, batchId, { settleCreated: false });
   for (const r of results) {
     if (r.outcome === 'committed') report.applied.push(r);
     else report.refused.push({ key: r.key, why: r.outcome === 'failed' ? r.errors.join('; ') : r.outcome === 'stale' ? 'the record changed while the plan was applied' : r.outcome });

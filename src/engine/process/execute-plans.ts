@@ -14,6 +14,8 @@ import type { ItemPlan, PlannedWrite } from './item-plan.js';
 import { readField } from './record-fields.js';
 import { sameValue } from './same-value.js';
 import { keptAsWritten } from './kept-as-written.js';
+import { processItems } from './process-items.js';
+import { createdToSettle } from './settle-created.js';
 
 export type ItemResult =
   | { key: string; outcome: 'committed' | 'noop' | 'waiting' | 'duplicate' | 'skipped'; linkId: LinkId | null; plan: ItemPlan;
@@ -54,7 +56,11 @@ export async function executePlans(
   deps: EngineDeps,
   plans: readonly ItemPlan[],
   batchId: BatchId,
-  options: { undoes?: ReadonlyMap<string, string> } = {},
+  options: {
+    undoes?: ReadonlyMap<string, string>;
+    /** Process links just made by creates once more, so values the target filled in settle now. Default is true. */
+    settleCreated?: boolean;
+  } = {},
 ): Promise<ItemResult[]> {
   const { mapping, connectors } = deps;
   const active = plans.filter((p) => p.status === 'changes');
@@ -83,6 +89,8 @@ export async function executePlans(
       results.push({ key: p.key, outcome: 'failed', plan: p, errors: [`commit failed: ${message}`] });
     }
   }
+  const settle = options.settleCreated === false || options.undoes ? [] : createdToSettle(deps, results);
+  if (settle.length > 0) results.push(...(await processItems(deps, settle, batchId)).results);
   return results;
 }
 

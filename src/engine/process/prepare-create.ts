@@ -33,10 +33,16 @@ export async function prepareCreate(
   base[side] = { version: record.version, modifiedAt: record.modifiedAt };
   const towards = target === 'right' ? 'left-to-right' : 'right-to-left';
   for (const f of mapping.fields) {
-    if (f.direction !== 'both' && f.direction !== towards) continue;
     const value = readField(record.fields, f[side]);
-    // An empty source value creates nothing: the new record simply lacks the field.
-    if (value === undefined || value === null) continue;
+    // An empty source value (or a field not mapped towards the target) creates nothing: the new record lacks the
+    // field. Its base is what each side held then, so a value the target fills in itself counts as a change on
+    // the target and settles by the field's rule (see settle-created.ts).
+    if (f.direction !== 'both' && f.direction !== towards || value === undefined || value === null) {
+      const own = { value, version: record.version, changedAt: record.fieldTimes?.[f[side]] ?? record.modifiedAt };
+      const made = { value: undefined, version: null, changedAt: now };
+      base.fields[f.id] = side === 'left' ? { left: own, right: made } : { left: made, right: own };
+      continue;
+    }
     const converted = await (target === 'right' ? f.transform.toRight(value, tctx) : f.transform.toLeft(value, tctx));
     if (!converted.ok) {
       if (converted.kind === 'waiting') {

@@ -153,14 +153,6 @@ export function createPairWork(options: PairWorkOptions): PairWork {
       const again = stale.flatMap((s) => (['left', 'right'] as const).flatMap((side) => (s.plan.seen[side] ? [{ side, id: s.plan.seen[side]!.id }] : [])));
       results = [...results.filter((r) => r.outcome !== 'stale'), ...(await processItems(deps, again, batchId)).results];
     }
-    // A created record can come back holding values the target filled in itself (Mailchimp's default
-    // status): processing the new link once more lets those settle by the field's strategy, instead of
-    // waiting for the record's next change.
-    const created = results.filter((r) => r.outcome === 'committed' && r.plan.writes.some((w) => w.op === 'create'));
-    if (created.length > 0) {
-      const again = created.flatMap((r) => (['left', 'right'] as const).flatMap((side) => (r.plan.seen[side] ? [{ side, id: r.plan.seen[side]!.id }] : [])));
-      record(pair, session, (await processItems(deps, again, batchId)).results.filter((r) => r.outcome === 'committed'));
-    }
     record(pair, session, results);
     const byItem = new Map<string, ItemResult>();
     for (const r of results) {
