@@ -13,7 +13,7 @@ import { formatHtml } from '../report/format-html.js';
 import { loadReportData, summarise } from '../report/report-data.js';
 import { startDaemon, type RunningDaemon } from '../runtime/daemon/daemon.js';
 import { createLogger } from '../shared/logger.js';
-import { checkAgreement } from './demo-agreement.js';
+import { checkAgreement, countOptOuts } from './demo-agreement.js';
 import { makeRandomEdits } from './demo-edits.js';
 import { startDemoEmulators } from './demo-emulators.js';
 import { createProgressLine, formatCounts, liveCounts } from './demo-progress.js';
@@ -112,6 +112,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     say(`  agreement: ${agreement.links} linked contacts, ${agreement.fieldsCompared} two-way field values compared, ` +
       `${agreed ? 'both sides agree on every one' : `${agreement.disagreements.length} DISAGREE`}`);
     for (const d of agreement.disagreements.slice(0, 10)) say(`    link ${d.linkId} ${d.field}: left ${JSON.stringify(d.left)} right ${JSON.stringify(d.right)}`);
+    if (agreement.notCarried.length > 0) say(`  ${agreement.notCarried.length} values outside their field's transform, reported by the engine and not synced:`);
+    for (const d of agreement.notCarried.slice(0, 10)) say(`    link ${d.linkId} ${d.field}: left ${JSON.stringify(d.left)} right ${JSON.stringify(d.right)}`);
+    const optOuts = await countOptOuts(emulators);
+    say(`  consent: ${optOuts.hubspot} HubSpot contacts opted out of all email, ${optOuts.mailchimp} of their Mailchimp members unsubscribed ` +
+      `(and ${optOuts.mailchimpOnly} members only Mailchimp has)`);
 
     const data = await loadReportData(daemon.session().store, { since: started, pair }, new Date());
     const summary = summarise(data);
