@@ -81,6 +81,24 @@ export interface MergeBase {
   left: SideVersion;
   right: SideVersion;
   fields: Record<string, FieldBase>;
+  /**
+   * Writes a side refused for good (a `validation` or `permanent` answer), by field id and side. Merge ignores
+   * them; the engine does not send the same value to that side again while the side still holds what it held
+   * when it refused (see `process/refused-writes.ts`). Absent when there are none.
+   */
+  refused?: Record<string, Partial<Record<Side, RefusedWrite>>>;
+}
+
+/** A write of one field a side refused for good: resending the same value would only be refused again. */
+export interface RefusedWrite {
+  /** The raw value (the side's representation) that was refused. */
+  value: unknown;
+  /** The side's raw value when it refused (null when it had none): a change of it means someone acted there. */
+  held: unknown;
+  /** The side's answer: error kind and message. */
+  reason: string;
+  /** When it refused (ISO-8601, engine clock). */
+  at: string;
 }
 
 /** One mapped field as the caller hands it to merge. */

@@ -14,6 +14,7 @@ import type { ItemPlan, PlannedWrite } from './item-plan.js';
 import { readField } from './record-fields.js';
 import { sameValue } from './same-value.js';
 import { keptAsWritten } from './kept-as-written.js';
+import { isRefusedForGood, mergeRefusals, refusalsOf, type RefusedWrites } from './refused-writes.js';
 import { processItems } from './process-items.js';
 import { createdToSettle } from './settle-created.js';
 
@@ -22,7 +23,12 @@ export type ItemResult =
       /** Values a system answered a write with other than they were sent (dropped or normalised). */
       notKept?: string[] }
   | { key: string; outcome: 'stale'; plan: ItemPlan }
-  | { key: string; outcome: 'failed'; plan: ItemPlan; errors: string[] };
+  | { key: string; outcome: 'failed'; plan: ItemPlan; errors: string[];
+      /**
+       * Every failed write of the item was refused for good (validation, permanent) and is remembered with the base
+       * (see `refused-writes.ts`): it is not tried again, so the item has ended, with this to report.
+       */
+      refusedForGood?: true };
 
 function toOp(w: PlannedWrite, optimistic: boolean): WriteOp {
   if (w.op === 'create') return { kind: 'create', ref: w.ref, fields: w.patch, idempotencyKey: w.idempotencyKey };
@@ -101,17 +107,25 @@ async function commitItem(
   const at = clock.now().toISOString();
   const ok = new Map<Side, Extract<WriteOutcome, { ok: true }>>();
   const errors: string[] = [];
+  let refusals: RefusedWrites = {};
   let stale = false;
   for (const w of plan.writes) {
     const o = outcomes.get(w.ref)!;
     if (o.ok) ok.set(w.side, o);
     else {
       if (o.error.kind === 'stale-version') stale = true;
+      if (!isUnknownOutcome(o) && isRefusedForGood(o.error.kind) && w.op === 'update') {
+        refusals = mergeRefusals(refusals, refusalsOf(w, `${o.error.kind}: ${o.error.message}`, at)) ?? {};
+        errors.push(`update of ${w.changes.map((c) => c.path).join(', ')} on ${mapping[w.side].system} ${w.remoteId}: refused for good ` +
+          `(${o.error.kind}: ${o.error.message}); not sent again until either side changes ${w.changes.length === 1 ? 'this field' : 'these fields'}`);
+        continue;
+      }
       errors.push(`${w.op} on ${mapping[w.side].system} ${w.remoteId ?? '(new)'}: ${o.error.kind}: ${o.error.message}`);
     }
   }
   const allOk = errors.length === 0;
   let linkId = plan.linkId;
+  let remembered = false;
   await store.transaction(async (tx) => {
     for (const w of plan.writes) {
       const o = outcomes.get(w.ref)!;
@@ -151,14 +165,21 @@ async function commitItem(
       await tx.deleteLink(linkId);
       return;
     }
-    if (plan.base) await tx.saveBase(linkId, finishBase(plan, ok, allOk, await tx.loadBase(linkId)));
+    if (plan.base) {
+      const base = finishBase(plan, ok, allOk, await tx.loadBase(linkId));
+      const refused = mergeRefusals(base.refused, refusals);
+      await tx.saveBase(linkId, refused ? { ...base, refused } : base);
+      remembered = Object.keys(refusals).length > 0;
+    }
     for (const c of plan.conflictsToOpen) {
       await tx.openConflict({ pair: mapping.pair, linkId, field: c.fieldId, left: c.left, right: c.right, base: c.base, openedAt: at, fallbackDueAt: c.fallbackDueAt });
     }
     if (allOk) for (const c of plan.conflictsToSettle) await tx.resolveConflict(c.id, c.resolution, at);
   });
   if (stale) return { key: plan.key, outcome: 'stale', plan };
-  if (!allOk) return { key: plan.key, outcome: 'failed', plan, errors };
+  const failedWrites = plan.writes.filter((w) => !outcomes.get(w.ref)!.ok);
+  const forGood = remembered && failedWrites.every((w) => { const o = outcomes.get(w.ref)!; return !o.ok && !isUnknownOutcome(o) && isRefusedForGood(o.error.kind) && w.op === 'update'; });
+  if (!allOk) return { key: plan.key, outcome: 'failed', plan, errors, ...(forGood ? { refusedForGood: true as const } : {}) };
   const notKept = notKeptValues(deps, plan, outcomes);
   for (const n of notKept) deps.log.warn({ event: 'engine:write:not-kept', key: plan.key }, n);
   return { key: plan.key, outcome: 'committed', linkId: linkId ? asLinkId(linkId) : null, plan, ...(notKept.length > 0 ? { notKept } : {}) };

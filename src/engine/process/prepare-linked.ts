@@ -10,9 +10,10 @@ import type { LinkId } from '../../shared/ids.js';
 import { otherSide, type EngineDeps } from '../engine-deps.js';
 import type { BaseDraft } from '../merge/merge-types.js';
 import type { ConflictRecord, LinkBase } from '../state/engine-store.js';
-import { decideFields } from './decide-fields.js';
+import { decideFields, type FieldsDecision } from './decide-fields.js';
 import { emptyPlan, type FieldChange, type ItemPlan, type PlannedWrite } from './item-plan.js';
 import { beforeValues, buildPatch, readField } from './record-fields.js';
+import { keepRefusal, stillRefused, type RefusedWrites } from './refused-writes.js';
 
 export interface LinkedInput {
   key: string;
@@ -51,6 +52,7 @@ export async function prepareLinked(deps: EngineDeps, input: LinkedInput): Promi
     plan.notes.push(...decided.waiting.map((w) => `waiting: ${w}`));
     return plan;
   }
+  const refusedFields = leaveOutRefused(deps, input, decided, plan);
   const { result } = decided;
   for (const fieldId of result.conflictsOpened) {
     const held = result.fields.find((d) => d.field === fieldId)?.outcome;
@@ -81,15 +83,18 @@ export async function prepareLinked(deps: EngineDeps, input: LinkedInput): Promi
     }));
     plan.writes.push(updateWrite(side, record, patch, fieldChanges));
   }
-  plan.base = baseWithRightValues(input.base, result.base, decided.rightRaw, decided.failedFields);
+  const unsettled = [...decided.failedFields, ...refusedFields.fields];
+  plan.base = baseWithRightValues(input.base, result.base, decided.rightRaw, unsettled);
+  if (refusedFields.kept) plan.base.refused = refusedFields.kept;
   const at = clock.now().toISOString();
   for (const [id, v] of Object.entries(decided.forcedBase)) {
     plan.base.fields[id] = { left: { value: v.left, version: null, changedAt: at }, right: { value: v.right, version: null, changedAt: at } };
   }
-  plan.unsettledFields = decided.failedFields;
-  const held = Object.entries(result.base.held).filter(([id]) => !decided.failedFields.includes(id) && !(id in decided.forcedBase));
+  plan.unsettledFields = unsettled;
+  const held = Object.entries(result.base.held).filter(([id]) => !unsettled.includes(id) && !(id in decided.forcedBase));
   if (held.length > 0) plan.held = Object.fromEntries(held);
-  const baseMoved = JSON.stringify(plan.base.fields) !== JSON.stringify(input.base?.fields ?? null);
+  const baseMoved = JSON.stringify(plan.base.fields) !== JSON.stringify(input.base?.fields ?? null)
+    || JSON.stringify(plan.base.refused ?? null) !== JSON.stringify(input.base?.refused ?? null);
   if (plan.writes.length > 0 || plan.conflictsToOpen.length > 0 || plan.conflictsToSettle.length > 0 || plan.newLink || baseMoved) {
     plan.status = 'changes';
   }
@@ -101,6 +106,26 @@ export function updateWrite(side: Side, record: RemoteRecord, patch: Record<stri
     ref: randomUUID(), side, op: 'update', remoteId: record.id, patch, before: beforeValues(record.fields, patch),
     versionSeen: record.version, changes, matchKey: null, idempotencyKey: randomUUID(),
   };
+}
+
+/**
+ * Leaves out the writes a side already refused for good (same value, the side unchanged since): they would be
+ * refused again. Their fields keep the old base; the refusals that still hold stay on it, the others are dropped
+ * (either side changed the field, so it is decided afresh and may be written).
+ */
+function leaveOutRefused(deps: EngineDeps, input: LinkedInput, decided: FieldsDecision, plan: ItemPlan): { fields: string[]; kept: RefusedWrites | undefined } {
+  const kept: RefusedWrites = {};
+  const fields: string[] = [];
+  decided.writes = decided.writes.filter((x) => {
+    const refusal = input.base?.refused?.[x.field.id]?.[x.side];
+    if (!stillRefused(refusal, x.field[x.side], x.value, input[x.side])) return true;
+    keepRefusal(kept, x.field.id, x.side, refusal);
+    fields.push(x.field.id);
+    plan.notes.push(`${x.field.id}: ${deps.mapping[x.side].system} ${input[x.side].id} refused ${JSON.stringify(x.value)} at ${refusal.at} ` +
+      `(${refusal.reason}); not sent again until either side changes this field`);
+    return false;
+  });
+  return { fields, kept: fields.length > 0 ? kept : undefined };
 }
 
 /** The base draft from merge with right raw values filled in; fields whose write could not be converted keep their old base. */

@@ -19,7 +19,7 @@ import {
 } from '../../store/journal.js';
 import { deleteLink, findLinkBySide, findLinksBySide, getLink, listLinks, upsertLink, type Link } from '../../store/links.js';
 import { deleteShadowFields, loadShadow, loadShadows, saveShadow, type FieldShadow, type Shadow } from '../../store/shadows.js';
-import type { PendingWrite } from '../merge/merge-types.js';
+import type { PendingWrite, RefusedWrite } from '../merge/merge-types.js';
 import { withTransaction } from '../../store/transaction.js';
 import { closeConflict, getConflict, insertConflict, listConflicts } from './conflict-rows.js';
 import type { AuditRecord, EngineStore, JournalEntry, LinkBase, LinkRecord } from './engine-store.js';
@@ -53,6 +53,8 @@ function toEntry(e: StoredJournalEntry): JournalEntry {
  * without them deletes the row like any field it no longer has. (Field ids are `<left path>~<right path>`.)
  */
 const PENDING_ROW = 'pending:';
+/** Refused writes (`MergeBase.refused`) likewise: one row per field, base_left / base_right the marker or null. */
+const REFUSED_ROW = 'refused:';
 
 function toBase(s: Shadow): LinkBase | undefined {
   if (!s.record && s.fields.size === 0) return undefined;
@@ -65,6 +67,14 @@ function toBase(s: Shadow): LinkBase | undefined {
   for (const f of s.fields.values()) {
     if (f.field.startsWith(PENDING_ROW)) {
       pending.push(f);
+      continue;
+    }
+    if (f.field.startsWith(REFUSED_ROW)) {
+      const sides = {
+        ...(isRefusedWrite(f.baseLeft) ? { left: f.baseLeft } : {}),
+        ...(isRefusedWrite(f.baseRight) ? { right: f.baseRight } : {}),
+      };
+      base.refused = { ...base.refused, [f.field.slice(REFUSED_ROW.length)]: sides };
       continue;
     }
     base.fields[f.field] = {
@@ -81,11 +91,15 @@ function toBase(s: Shadow): LinkBase | undefined {
   return base;
 }
 
+function isRefusedWrite(v: unknown): v is RefusedWrite {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'reason' in v;
+}
+
 function isPendingWrite(v: unknown): v is PendingWrite {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** The shadow rows of a base: one per field, and one per field with a pending side. */
+/** The shadow rows of a base: one per field, one per field with a pending side, one per field with a refused write. */
 function shadowRows(base: LinkBase): FieldShadow[] {
   const rows: FieldShadow[] = [];
   for (const [field, f] of Object.entries(base.fields)) {
@@ -99,6 +113,13 @@ function shadowRows(base: LinkBase): FieldShadow[] {
         leftVersion: null, rightVersion: null, leftChangedAt: null, rightChangedAt: null,
       });
     }
+  }
+  for (const [field, sides] of Object.entries(base.refused ?? {})) {
+    if (!sides.left && !sides.right) continue;
+    rows.push({
+      field: `${REFUSED_ROW}${field}`, baseLeft: sides.left ?? null, baseRight: sides.right ?? null,
+      leftVersion: null, rightVersion: null, leftChangedAt: null, rightChangedAt: null,
+    });
   }
   return rows;
 }

@@ -2,7 +2,8 @@
  * One pair to quiescence (`concord sync --pair P --once`): list what changed on both sides since the pair's
  * stored cursors, process every key, and repeat until a pass writes nothing (the previous pass's own writes come
  * back as changes, and echo suppression makes them no-ops). Cursors move only after a pass in which every item
- * ended (committed, nothing to do, duplicate or skipped), so a failed or waiting record is listed again next run.
+ * ended (committed, nothing to do, duplicate or skipped, or a write refused for good), so a failed or waiting
+ * record is listed again next run.
  */
 import { randomUUID } from 'node:crypto';
 import type { Side } from '../../mapping/compiled-types.js';
@@ -38,7 +39,7 @@ export interface SyncReport {
   counts: ItemCounts;
   /** Field writes made, per side. */
   writes: Record<Side, number>;
-  /** Items that did not end well, with why. */
+  /** Items that did not end well, with why. Outcome `refused`: a write the target refused for good, not tried again. */
   problems: Array<{ key: string; outcome: string; notes: string[] }>;
   /** For a dry run: the plans of the first pass. */
   plans: ItemPlan[];
@@ -113,12 +114,18 @@ export async function syncPair(deps: EngineDeps, options: SyncOptions = {}): Pro
           }
         }
         // An item reported under its record's key before it was linked is now reported under its link's.
-        // A value not kept stays reported: it describes a write of this run, not the item's state.
+        // A value not kept, or a write refused for good, stays reported: it describes a write of this run, not the
+        // item's state (the refused write is left out of later passes, which then see nothing to do).
         for (const k of [res.key, ...itemsOfPlan(res.plan).map((w) => `${w.side}:${w.id}`)]) {
-          if (problems.get(k)?.outcome !== 'not-kept') problems.delete(k);
+          const kept = problems.get(k)?.outcome;
+          if (kept !== 'not-kept' && kept !== 'refused') problems.delete(k);
         }
         if (res.outcome === 'committed' && res.notKept) problems.set(res.key, { key: res.key, outcome: 'not-kept', notes: res.notKept });
-        if (res.outcome === 'waiting' || res.outcome === 'failed' || res.outcome === 'stale') {
+        if (res.outcome === 'failed' && res.refusedForGood) {
+          // Refused for good (a validation or permanent answer): remembered with the base, so it is not tried
+          // again and the item has ended; it neither holds the cursors back nor is carried to a retry pass.
+          problems.set(res.key, { key: res.key, outcome: 'refused', notes: [...res.errors, ...res.plan.notes] });
+        } else if (res.outcome === 'waiting' || res.outcome === 'failed' || res.outcome === 'stale') {
           allEnded = false;
           carried.push(...itemsOfPlan(res.plan));
           problems.set(res.key, { key: res.key, outcome: res.outcome, notes: res.outcome === 'failed' ? [...res.errors, ...res.plan.notes] : res.plan.notes });
