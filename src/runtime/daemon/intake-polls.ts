@@ -18,6 +18,7 @@ import { asCursor, type Cursor } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Db } from '../../store/database.js';
 import { loadCursor, saveCursor } from '../../store/cursors.js';
+import { findLinksBySide } from '../../store/links.js';
 import { insertInboxEvents, type InboxEvent } from '../../store/inbox.js';
 import { withTransaction } from '../../store/transaction.js';
 import type { PollJob, PollOutcome } from '../poll/poll-scheduler.js';
@@ -76,7 +77,6 @@ export function createIntakePollJobs(options: IntakePollOptions, intakes: Intake
         const from: Cursor | null = stored === null ? null
           : conn.connector.capabilities.cursorKind === 'timestamp' && !Number.isNaN(Date.parse(stored))
             ? asCursor(new Date(Date.parse(stored) - overlapMs).toISOString()) : stored;
-        const store = options.session().store;
         const ctx = {
           log: options.log.child({ system: side.system }), signal, http: conn.http, clock: options.clock, params: side.params,
         };
@@ -86,12 +86,12 @@ export function createIntakePollJobs(options: IntakePollOptions, intakes: Intake
         for await (const page of conn.connector.listChanged(side.object, from, ctx)) {
           const events: InboxEvent[] = [];
           const ownWrites = new Set<number>();
+          // One query per page, not one per record: most of a quiet poll is the overlap window read again.
+          const agreed = await agreedVersions(options.db, intake.pair, intake.side, page.records.map((r) => r.id));
           for (const r of page.records) {
-            const link = await store.findLinkBySide(intake.pair, intake.side, r.id);
-            const base = link ? await store.loadBase(link.id) : undefined;
             // The version Concord's last write left: the record is processed anyway (a write without a
             // version check may have carried someone else's change along), but it is not news a webhook missed.
-            if (base && base[intake.side].version === r.version) ownWrites.add(events.length);
+            if (agreed.get(r.id) === r.version) ownWrites.add(events.length);
             events.push({
               system: side.system, object: side.object, remoteId: r.id, eventId: `poll:${r.id}:${r.version}`,
               kind: r.deleted ? 'delete' : 'upsert', occurredAt: r.modifiedAt, fields: { ...side.params },
@@ -115,6 +115,29 @@ export function createIntakePollJobs(options: IntakePollOptions, intakes: Intake
       },
     };
   });
+}
+
+/**
+ * The version of each linked record as Concord's last agreement on it left it (the record shadow),
+ * keyed by that side's id; records without a link or a base are absent. Two indexed reads, links by
+ * side and record shadows by link: a join let the planners scan record_shadows whole, and the field
+ * shadows `loadShadows` also returns are not needed here.
+ */
+async function agreedVersions(db: Db, pair: string, side: Side, ids: readonly string[]): Promise<Map<string, string>> {
+  const links = await findLinksBySide(db, pair, side, ids);
+  const remoteIdOf = new Map<string, string>([...links].map(([remoteId, link]) => [link.id, remoteId]));
+  const linkIds = [...remoteIdOf.keys()];
+  const out = new Map<string, string>();
+  // Chunks keep the bound parameters under SQLite's limit, as the store's batched reads do.
+  for (let i = 0; i < linkIds.length; i += 500) {
+    const rows = await db.selectFrom('record_shadows').select(['link_id', 'left_version', 'right_version'])
+      .where('link_id', 'in', linkIds.slice(i, i + 500)).execute();
+    for (const row of rows) {
+      const version = side === 'left' ? row.left_version : row.right_version;
+      if (version !== null) out.set(remoteIdOf.get(row.link_id)!, version);
+    }
+  }
+  return out;
 }
 
 /** Whether a webhook event for the record arrived since shortly before the change. */

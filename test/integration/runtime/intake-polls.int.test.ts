@@ -1,0 +1,43 @@
+import { expect, it } from 'vitest';
+import type { HttpClient } from '../../../src/connectors/http/http-types.js';
+import { syncPair } from '../../../src/engine/sync/sync-pair.js';
+import { createIntakePollJobs, intakesOf } from '../../../src/runtime/daemon/intake-polls.js';
+import { silentLogger } from '../../../src/shared/logger.js';
+import { describeEachDialect } from '../../support/db.js';
+import { createFixture } from '../engine/engine-fixture.js';
+
+const contacts = {
+  match: { left: 'email', right: 'email_address', normalize: 'email' },
+  create: { to_right: true, to_left: false },
+  fields: [
+    { left: 'email', right: 'email_address', direction: 'both', conflict: 'prefer-left' },
+    { left: 'firstname', right: 'merge_fields.FNAME', direction: 'both', conflict: 'last-write-wins' },
+  ],
+};
+
+describeEachDialect('intake poll', (getStore) => {
+  it('counts as changes only records not at the version Concord last agreed on, across many pages', async () => {
+    const f = createFixture(getStore, { mapping: contacts });
+    const people = Array.from({ length: 120 }, (_, i) => f.left.put('contacts', { email: `p${i}@example.com`, firstname: `P${i}` }));
+    const report = await syncPair(f.deps);
+    expect(report.quiescent).toBe(true);
+    const jobs = createIntakePollJobs({
+      db: getStore().db,
+      session: () => { throw new Error('the intake poll reads the store directly'); },
+      clock: f.clock, log: silentLogger,
+      connection: (system) => ({ connector: system === 'crm' ? f.left : f.right, http: {} as HttpClient }),
+    }, intakesOf([f.mapping], () => true));
+    const crm = jobs.find((j) => j.object.startsWith('crm/'))!;
+    // Every contact is where the first sync left it: read again, none is news.
+    expect((await crm.pollOnce(new AbortController().signal)).changes).toBe(0);
+
+    f.clock.advance(1000);
+    f.left.edit('contacts', people[7]!.id, { firstname: 'Edited' });
+    f.left.edit('contacts', people[101]!.id, { firstname: 'Edited too' });
+    f.left.put('contacts', { email: 'new@example.com', firstname: 'New' });
+    const outcome = await crm.pollOnce(new AbortController().signal);
+    expect(outcome.changes).toBe(3);
+    // The same versions read again are not counted twice.
+    expect((await crm.pollOnce(new AbortController().signal)).changes).toBe(0);
+  });
+});
