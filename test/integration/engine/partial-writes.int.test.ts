@@ -3,9 +3,9 @@ import { describeEachDialect } from '../../support/db.js';
 import { syncPair } from '../../../src/engine/sync/sync-pair.js';
 import { createFixture } from './engine-fixture.js';
 
-/** Fails the next update of the right record `id` once, as a per-item failure the system reports for that record. */
+/** Fails the next update of the right record `id` once, as a passing per-item failure the system reports for that record (a refusal for good is not retried at all). */
 function failRightUpdateOnce(f: ReturnType<typeof createFixture>, id: string): void {
-  f.right.failOn({ kind: 'permanent', match: (op) => op.kind === 'update' && op.id === id, times: 1 });
+  f.right.failOn({ kind: 'retryable', match: (op) => op.kind === 'update' && op.id === id, times: 1 });
 }
 
 const fields = (conflict: string, left: string, right: string) => ({
