@@ -21,6 +21,12 @@ export type Converted =
 export interface TransformContext {
   /** The id on the other side of `pair` for `id` on side `from`, or undefined when not linked. */
   lookup(pair: string, from: Side, id: string): string | undefined;
+  /**
+   * The fields of the record the converted value belongs to (for `toRight` the left record, for `toLeft` the right
+   * one), where the caller has it: a transform whose meaning depends on another field of the same record (`rrule`
+   * needs the event's start) reads it here. Absent when converting a value alone (`concord validate`).
+   */
+  readonly record?: Readonly<Record<string, unknown>>;
 }
 
 export interface CompiledTransform {

@@ -53,8 +53,8 @@ async function fieldInputs(fields: readonly CompiledField[], left: RemoteRecord,
       rule: f,
       left: l,
       right: r,
-      leftAsRight: await convert((v, c) => f.transform.toRight(v, c), l, tctx),
-      rightAsLeft: await convert((v, c) => f.transform.toLeft(v, c), r, tctx),
+      leftAsRight: await convert((v, c) => f.transform.toRight(v, c), l, { ...tctx, record: left.fields }),
+      rightAsLeft: await convert((v, c) => f.transform.toLeft(v, c), r, { ...tctx, record: right.fields }),
     };
     const lt = left.fieldTimes?.[f.left];
     const rt = right.fieldTimes?.[f.right];
@@ -95,7 +95,7 @@ export async function decideFields(deps: EngineDeps, args: DecideArgs): Promise<
     const o = d.outcome;
     const forced = args.forced?.has(field.id);
     if (forced) {
-      await planForced(field, args.forced!.get(field.id), inputById.get(field.id)!, args.tctx, out);
+      await planForced(field, args.forced!.get(field.id), inputById.get(field.id)!, { ...args.tctx, record: args.left.fields }, out);
       continue;
     }
     if (o.kind === 'waiting') out.waiting.push(`${field.id}: ${o.message}`);
@@ -107,7 +107,7 @@ export async function decideFields(deps: EngineDeps, args: DecideArgs): Promise<
     const strategy = o.kind === 'settled' ? (o.viaFallback ? `manual -> ${o.strategy}` : o.strategy) : null;
     if (d.write.left) out.writes.push({ field, side: 'left', value: d.write.left.value, reason, strategy });
     if (d.write.right) {
-      const c = await convert((v, cx) => field.transform.toRight(v, cx), d.write.right.value, args.tctx);
+      const c = await convert((v, cx) => field.transform.toRight(v, cx), d.write.right.value, { ...args.tctx, record: args.left.fields });
       if (!c.ok) {
         if (c.kind === 'waiting') out.waiting.push(`${field.id}: ${c.message}`);
         else {

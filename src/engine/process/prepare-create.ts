@@ -43,7 +43,8 @@ export async function prepareCreate(
       base.fields[f.id] = side === 'left' ? { left: own, right: made } : { left: made, right: own };
       continue;
     }
-    const converted = await (target === 'right' ? f.transform.toRight(value, tctx) : f.transform.toLeft(value, tctx));
+    const withRecord = { ...tctx, record: record.fields };
+    const converted = await (target === 'right' ? f.transform.toRight(value, withRecord) : f.transform.toLeft(value, withRecord));
     if (!converted.ok) {
       if (converted.kind === 'waiting') {
         plan.status = 'waiting';

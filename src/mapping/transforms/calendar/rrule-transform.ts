@@ -6,6 +6,8 @@
  * field's value only, so it takes either:
  * - the field value: Google's lines (`string[]`) or Graph's `{ pattern, range }`; or
  * - the event, or any object holding `recurrence` and `start` (Graph: also `isAllDay`), which anchors the rule.
+ * The engine hands it the record a value belongs to (`TransformContext.record`): given the field value alone, it
+ * takes the anchor from that record's `start` (and `isAllDay`), so a mapped `recurrence` field converts fully.
  * It always gives the other side's field value. With Google's lines alone, a Graph range gets no `startDate` or
  * `recurrenceTimeZone` (the Graph connector must set `startDate` to the date of the event's `start`, which Graph
  * requires anyway, and Graph's zone defaults to the event's), and rules whose meaning depends on the start are
@@ -96,11 +98,20 @@ export function recurrenceToGoogle(value: unknown): Converted {
   return graphToRruleLines(read.recurrence, read.anchor, read.allDay);
 }
 
+/**
+ * The field value with the event's start beside it, when the caller handed over the event the value belongs to
+ * (`TransformContext.record`) and the value is not the event already.
+ */
+function withStart(value: unknown, record: Readonly<Record<string, unknown>> | undefined): unknown {
+  if (record === undefined || isEvent(value) || !isRecord(record.start)) return value;
+  return { recurrence: value, start: record.start, ...(record.isAllDay !== undefined ? { isAllDay: record.isAllDay } : {}) };
+}
+
 export function createRrule(): CompiledTransform {
   return {
     name: 'rrule',
     invertible: true,
-    toRight: (value) => (isEmpty(value) ? converted(null) : recurrenceToGraph(value)),
-    toLeft: (value) => (isEmpty(value) ? converted(null) : recurrenceToGoogle(value)),
+    toRight: (value, ctx) => (isEmpty(value) ? converted(null) : recurrenceToGraph(withStart(value, ctx?.record))),
+    toLeft: (value, ctx) => (isEmpty(value) ? converted(null) : recurrenceToGoogle(withStart(value, ctx?.record))),
   };
 }
