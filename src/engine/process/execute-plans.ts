@@ -26,9 +26,10 @@ export type ItemResult =
   | { key: string; outcome: 'failed'; plan: ItemPlan; errors: string[];
       /**
        * Every failed write of the item was refused for good (validation, permanent) and is remembered with the base
-       * (see `refused-writes.ts`): it is not tried again, so the item has ended, with this to report.
+       * (see `refused-writes.ts`): it is not tried again, so the item has ended, with this to report. `landed`: the refs
+       * of the item's writes that went through.
        */
-      refusedForGood?: true };
+      refusedForGood?: { landed: string[] } };
 
 function toOp(w: PlannedWrite, optimistic: boolean): WriteOp {
   if (w.op === 'create') return { kind: 'create', ref: w.ref, fields: w.patch, idempotencyKey: w.idempotencyKey };
@@ -179,7 +180,7 @@ async function commitItem(
   if (stale) return { key: plan.key, outcome: 'stale', plan };
   const failedWrites = plan.writes.filter((w) => !outcomes.get(w.ref)!.ok);
   const forGood = remembered && failedWrites.every((w) => { const o = outcomes.get(w.ref)!; return !o.ok && !isUnknownOutcome(o) && isRefusedForGood(o.error.kind) && w.op === 'update'; });
-  if (!allOk) return { key: plan.key, outcome: 'failed', plan, errors, ...(forGood ? { refusedForGood: true as const } : {}) };
+  if (!allOk) return { key: plan.key, outcome: 'failed', plan, errors, ...(forGood ? { refusedForGood: { landed: [...ok.values()].map((o) => o.ref) } } : {}) };
   const notKept = notKeptValues(deps, plan, outcomes);
   for (const n of notKept) deps.log.warn({ event: 'engine:write:not-kept', key: plan.key }, n);
   return { key: plan.key, outcome: 'committed', linkId: linkId ? asLinkId(linkId) : null, plan, ...(notKept.length > 0 ? { notKept } : {}) };

@@ -122,6 +122,10 @@ export async function syncPair(deps: EngineDeps, options: SyncOptions = {}): Pro
         }
         if (res.outcome === 'committed' && res.notKept) problems.set(res.key, { key: res.key, outcome: 'not-kept', notes: res.notKept });
         if (res.outcome === 'failed' && res.refusedForGood) {
+          for (const w of res.plan.writes.filter((x) => res.refusedForGood!.landed.includes(x.ref))) {
+            report.writes[w.side] += 1;
+            wrote += 1;
+          }
           // Refused for good (a validation or permanent answer): remembered with the base, so it is not tried
           // again and the item has ended; it neither holds the cursors back nor is carried to a retry pass.
           problems.set(res.key, { key: res.key, outcome: 'refused', notes: [...res.errors, ...res.plan.notes] });
