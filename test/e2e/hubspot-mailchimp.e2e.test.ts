@@ -44,7 +44,13 @@ describeEachDialect('HubSpot <-> Mailchimp contacts', (getStore) => {
       ]);
       const report = await sync();
       expect(report.quiescent).toBe(true);
-      expect(bad(report)).toEqual([]);
+      // Dave opted out in the CRM and is subscribed in the audience; the mapping lets the audience own consent, but
+      // HubSpot does not let an integration undo an opt-out: the write is refused, reported once, and not repeated.
+      const daveId = (await w.contact('dave@example.com'))!.id;
+      expect(bad(report)).toEqual([{
+        key: expect.any(String), outcome: 'refused',
+        notes: [expect.stringContaining(`hs_email_optout on hubspot ${daveId}: refused for good (validation: `)],
+      }]);
 
       const ada = await w.member('ada@example.com');
       expect(ada?.merge_fields).toMatchObject({ FNAME: 'Ada', LNAME: 'Lovelace', PHONE: '+442071234567', COMPANY: 'Analytical', LIFECYCLE: 'lead' });
@@ -56,12 +62,23 @@ describeEachDialect('HubSpot <-> Mailchimp contacts', (getStore) => {
       // Both edited before the first sync: the later edit (Mailchimp's) wins, on both sides.
       expect((await w.contact('bob@example.com'))?.properties.firstname).toBe('Robert');
       expect((await w.member('bob@example.com'))?.merge_fields.FNAME).toBe('Robert');
-      // The marketing side owns consent: Dave is subscribed there, so the CRM's opt-out follows it.
-      expect((await w.contact('dave@example.com'))?.properties.hs_email_optout).toBe('false');
+      // The marketing side owns consent, yet HubSpot keeps Dave's opt-out: only Dave can undo it there.
+      expect((await w.contact('dave@example.com'))?.properties.hs_email_optout).toBe('true');
+      expect((await w.member('dave@example.com'))?.status).toBe('subscribed');
       // Outside the filter, or marketing-only (create.to_left is false): not copied.
       expect(await w.member('otto@example.com')).toBeUndefined();
       expect(await w.contact('erin@example.com')).toBeUndefined();
       expect(await getStore().db.selectFrom('links').selectAll().execute()).toHaveLength(4);
+    });
+
+    it('the refused opt-out is not sent again: the next sync writes nothing and reports nothing new', async () => {
+      const refusedBefore = await getStore().db.selectFrom('journal').select('id').where('state', '=', 'failed').execute();
+      const again = await sync();
+      expect(again.quiescent).toBe(true);
+      expect(again.writes).toEqual({ left: 0, right: 0 });
+      expect(bad(again)).toEqual([]);
+      expect(await getStore().db.selectFrom('journal').select('id').where('state', '=', 'failed').execute()).toHaveLength(refusedBefore.length);
+      expect((await w.contact('dave@example.com'))?.properties.hs_email_optout).toBe('true');
     });
 
     it('a change on each side reaches the other, and the next sync writes nothing back', async () => {
