@@ -137,7 +137,8 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
         key, pair: w.pair, ...(where ? { system: where.system } : {}),
         payload: { pair: w.pair, items: items.map((i) => ({ side: i.side, id: i.id, ...systemOf(w.pair, i.side) })) },
       },
-      ...(options.retry ? { retry: options.retry } : {}),
+      // A write refused for good is remembered by the engine: another attempt would write nothing and hide it.
+      retry: { ...options.retry, isRetryable: (err) => !(err instanceof ItemFailedError && err.refusedForGood) && (options.retry?.isRetryable?.(err) ?? true) },
       deadLetters, clock, log, metrics: options.metrics,
     });
     if (result.ok && result.value === 'held') {

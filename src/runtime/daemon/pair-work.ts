@@ -29,10 +29,14 @@ export class PairPausedError extends Error {
   }
 }
 
-/** One item failed in the engine (a refused write, a failed read); retrying may help. */
+/** One item failed in the engine (a refused write, a failed read); retrying may help, unless `refusedForGood`. */
 export class ItemFailedError extends Error {
-  /** The system the item was writing to, when it was writing: where the dead letter belongs. */
-  constructor(message: string, readonly outcome: string, readonly system?: string) {
+  /**
+   * `system`: the system the item was writing to, when it was writing: where the dead letter belongs.
+   * `refusedForGood`: the target refused the write for good (validation, permanent) and the engine remembers it,
+   * so another attempt would send nothing: the item goes to the dead-letter queue at once, with the reason.
+   */
+  constructor(message: string, readonly outcome: string, readonly system?: string, readonly refusedForGood = false) {
     super(message);
   }
 }
@@ -166,8 +170,12 @@ export function createPairWork(options: PairWorkOptions): PairWork {
       if (!bad) e.resolve();
       else {
         const notes = bad.outcome === 'failed' ? [...bad.errors, ...bad.plan.notes] : ['still stale after re-reading', ...bad.plan.notes];
-        const target = bad.plan.writes[0]?.side;
-        e.reject(new ItemFailedError(`${bad.key}: ${bad.outcome}: ${notes.join('; ') || 'no detail'}`, bad.outcome, target ? deps.mapping[target].system : undefined));
+        const forGood = bad.outcome === 'failed' && bad.refusedForGood !== undefined;
+        // A refused item's letter belongs to the side that refused, not to one whose write went through.
+        const refusedBy = bad.outcome === 'failed' ? bad.plan.writes.find((w) => !bad.refusedForGood?.landed.includes(w.ref)) : undefined;
+        const target = (refusedBy ?? bad.plan.writes[0])?.side;
+        e.reject(new ItemFailedError(`${bad.key}: ${forGood ? 'refused' : bad.outcome}: ${notes.join('; ') || 'no detail'}`, bad.outcome,
+          target ? deps.mapping[target].system : undefined, forGood));
       }
     }
   };
