@@ -16,6 +16,7 @@
  * // per field: d.write.left?.value as is; d.write.right?.value through toRight (a failure there: do not write it)
  * // after the writes succeed, in the commit transaction:
  * const base = finalizeBase(result.base, { rightValues, after: { left: writtenLeft, right: writtenRight } });
+ * // when one side's writes landed and the other's did not, add `unwritten: { side, old: storedShadow }`
  * ```
  *
  * Open a conflict row for each of `result.conflictsOpened`, close those of `result.conflictsClosed`;
