@@ -36,8 +36,9 @@ export function createDaemonChild(options: { configPath: string; dir: string; da
   const logFile = join(options.dir, 'daemon.log');
 
   const waitReady = async (): Promise<void> => {
-    // Start-up includes migrations and intent recovery: give it as long as a slow CI machine needs.
-    for (let i = 0; i < 600; i++) {
+    // Start-up includes migrations and intent recovery, which waits out a 429 storm (recover-at-start.ts): give it
+    // as long as a loaded CI machine needs.
+    for (let i = 0; i < 1800; i++) {
       if (!child || child.exitCode !== null) throw new Error(`concord run exited during start-up (code ${child?.exitCode}); see ${logFile}`);
       try {
         const res = await fetch(`${options.daemonUrl}/healthz`);
@@ -45,7 +46,7 @@ export function createDaemonChild(options: { configPath: string; dir: string; da
       } catch { /* not listening yet */ }
       await sleep(100);
     }
-    throw new Error(`concord run did not answer on ${options.daemonUrl} within 60 s; see ${logFile}`);
+    throw new Error(`concord run did not answer on ${options.daemonUrl} within 180 s; see ${logFile}`);
   };
 
   return {
