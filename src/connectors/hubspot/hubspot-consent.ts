@@ -4,15 +4,9 @@ import { chunk } from '../chunk.js';
 import { objectPath } from '../object-paths.js';
 import type { ConnectorContext, WriteResult } from '../contract.js';
 import type { HttpResponse } from '../http/http-types.js';
-import { batchResponseSchema, hubspotFacts, type HubspotRecord } from './hubspot-objects.js';
+import { OPT_OUT_FIELD, batchResponseSchema, hubspotFacts, type HubspotRecord } from './hubspot-objects.js';
 
-/**
- * HubSpot's "opted out of all email" contact property. The CRM objects API refuses writes to it
- * ("... is a read only property; its value cannot be set",
- * https://integrate.hubspot.com/t/batch-update-email-information-via-api/15722); opting out goes through the
- * communication preferences API instead, and an integration cannot undo an opt-out.
- */
-export const OPT_OUT_FIELD = 'hs_email_optout';
+export { OPT_OUT_FIELD };
 
 /**
  * v4 "unsubscribe a contact from all subscriptions" by email address, channel EMAIL; scope

@@ -67,6 +67,14 @@ export function modifiedMs(record: HubspotRecord, object: string): number {
 }
 
 /**
+ * HubSpot's "opted out of all email" contact property. The CRM objects API refuses writes to it
+ * ("... is a read only property; its value cannot be set",
+ * https://integrate.hubspot.com/t/batch-update-email-information-via-api/15722); opting out goes through the
+ * communication preferences API instead (hubspot-consent.ts), and an integration cannot undo an opt-out.
+ */
+export const OPT_OUT_FIELD = 'hs_email_optout';
+
+/**
  * Multiple-checkbox values come as one string of options joined by ";"
  * (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/objects/batch/create-objects); fields the
  * facts declare as lists are read as arrays, so they compare as sets with the other side's lists.
@@ -78,6 +86,9 @@ function readProperties(properties: Record<string, string | null>, object: strin
     const v = properties[name];
     fields[name] = v === null || v === '' || v === undefined ? [] : v.split(';').map((x) => x.trim()).filter((x) => x !== '');
   }
+  // A contact who never opted out has the opt-out property blank: read as "false", so it compares equal to the
+  // other side's "subscribed" and to what a write of false (which changes nothing at HubSpot) leaves behind.
+  if (object === 'contacts' && OPT_OUT_FIELD in properties && !properties[OPT_OUT_FIELD]) fields[OPT_OUT_FIELD] = 'false';
   return fields;
 }
 
