@@ -43,9 +43,7 @@ export interface ScenarioOptions extends GeneratorOptions {
 async function notKeptWarnings(dir: string): Promise<Finding[]> {
   const text = await readFile(join(dir, 'daemon.log'), 'utf8').catch(() => '');
   return text.split('\n').filter((l) => l.includes('"event":"engine:write:not-kept"'))
-    // HubSpot's consent properties are read-only on the objects API: an opt-out "false" is never stored, and an
-    // absent opt-out means not opted out. Reported to the connector's owner; not a defect the chaos is after.
-    .filter((l) => !/hs_email_optout: wrote \\"false\\", the system kept (null|nothing)/.test(l)).map((l) => {
+    .map((l) => {
     const msg = (JSON.parse(l) as { msg?: string }).msg ?? l;
     return { kind: 'not-kept' as const, detail: msg };
   });

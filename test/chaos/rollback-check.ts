@@ -61,11 +61,6 @@ export function expectedAfterRollback(before: Snapshot, edits: readonly UserEdit
     const email = emailOf.get(k);
     if (!email || group.some((j) => j.op === 'delete')) continue;
     const system = k.split(':')[0] as System;
-    // HubSpot never stores an opt-out "false" (its consent properties are read-only on the objects API, and absent
-    // means not opted out), while the journal holds the "false" written: rollback then calls such a contact changed
-    // since and undoes nothing on it. Left out until the HubSpot connector reads an absent opt-out as "false"
-    // (reported to the lead).
-    if (system === 'hubspot' && group.some((j) => ((j.after as { fields?: Record<string, unknown> } | undefined)?.fields ?? {}).hs_email_optout === 'false')) continue;
     // A person's edit after Concord's first write (with a margin for the read before it) makes the record touched.
     const first = Date.parse(group[0]!.createdAt) - 2000;
     if (edits.some((e) => e.system === system && e.email === email && e.at >= first)) continue;
