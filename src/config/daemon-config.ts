@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { interpolateTree, type Env } from './env-interpolation.js';
 import { checkDaemonConfig } from './daemon-config-checks.js';
 import { daemonConfigSchema, type DaemonConfig } from './daemon-config-schema.js';
-import { deepFreeze } from './deep-freeze.js';
+import { deepFreeze } from '../shared/deep-freeze.js';
 import { hasErrors, type Problem } from './problems.js';
 import { resolveSecretFiles } from './secret-files.js';
 import { parseYamlSource, toPlainData } from './yaml-source.js';

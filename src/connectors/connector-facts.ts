@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConcordError } from '../shared/errors/index.js';
+import { deepFreeze } from '../shared/deep-freeze.js';
 
 /**
  * The schema of `<id>.connector.yaml`: a provider's facts as data (auth, base URL, limits and their
@@ -121,12 +122,4 @@ export function loadConnectorFacts(file: URL): ConnectorFacts {
   const text = readFileSync(path, 'utf8');
   // Core schema: no custom tags; few aliases; duplicate keys are errors.
   return parseConnectorFacts(parse(text, { schema: 'core', maxAliasCount: 20, uniqueKeys: true }), path);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }

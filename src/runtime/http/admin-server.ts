@@ -6,11 +6,11 @@
  * They can share the public server (`registerAdminRoutes`, the token hook scoped to admin routes
  * only) or run on a server of their own bound to loopback (`createAdminServer`).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { isLoopbackHost } from '../../config/daemon-config-checks.js';
 import { ConcordError } from '../../shared/errors/index.js';
 import type { RuntimeMetrics } from '../metrics.js';
+import { requireBearerToken } from './bearer-token.js';
 
 export { isLoopbackHost };
 
@@ -40,18 +40,7 @@ function checkedToken(options: AdminRoutesOptions): string | undefined {
 export function registerAdminRoutes(app: FastifyInstance, options: AdminRoutesOptions): void {
   const token = checkedToken(options);
   void app.register(async (scope) => {
-    if (token) {
-      // Digests make the compare constant-time whatever the length of what was sent.
-      const expected = createHash('sha256').update(token).digest();
-      scope.addHook('onRequest', async (req, reply) => {
-        const header = req.headers.authorization ?? '';
-        const given = header.startsWith('Bearer ') ? header.slice(7) : '';
-        const digest = createHash('sha256').update(given).digest();
-        if (!given || !timingSafeEqual(digest, expected)) {
-          return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
-        }
-      });
-    }
+    requireBearerToken(scope, token);
     scope.get('/metrics', async (_req, reply) => {
       const body = await options.metrics.registry.metrics();
       return reply.type(options.metrics.registry.contentType).send(body);
