@@ -187,6 +187,11 @@ async function restoredBase(deps: EngineDeps, linkId: LinkId, side: Side, record
     const entry = base.fields[f.id];
     if (!entry) continue;
     entry[side] = { value: readField(restored, f[side]), version: null, changedAt: deps.clock.now().toISOString() };
+    // The decision this undoes is void on both sides: a value the other side never received is no longer owed to it,
+    // so its base becomes what it held (otherwise the next merge would send it the undone value).
+    const other = side === 'left' ? 'right' : 'left';
+    const pending = entry[other].pending;
+    if (pending) entry[other] = { value: pending.held, version: null, changedAt: entry[other].changedAt };
   }
   return base;
 }

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../../support/db.js';
 import { syncPair } from '../../../src/engine/sync/sync-pair.js';
+import { rollback } from '../../../src/engine/rollback/rollback.js';
 import { createFixture } from './engine-fixture.js';
 
 /** Fails the next update of the right record `id` once, as a passing per-item failure the system reports for that record (a refusal for good is not retried at all). */
@@ -80,5 +81,26 @@ describeEachDialect('a write that lands on one side only', (getStore) => {
     expect(f.right.record('members', r.id)?.fields.qty).toBe(13);
     const audit = await f.deps.store.listAudit({ pair: f.pair, field: 'qty' });
     expect(audit.at(-1)).toMatchObject({ new: 13 });
+  });
+
+  it('rolling back the side that did land leaves the other side as its user left it: the missed value is not sent later', async () => {
+    const f = createFixture(getStore, { mapping: fields('sum-deltas', 'stock', 'qty') });
+    const l = f.left.put('contacts', { email: 'r@x.io', stock: 10 });
+    await syncPair(f.deps);
+    const r = f.right.all('members')[0]!;
+    f.clock.advance(60_000);
+    f.left.edit('contacts', l.id, { stock: 9 });
+    f.right.edit('members', r.id, { qty: 8 });
+    failRightUpdateOnce(f, r.id);
+    const partial = await syncPair(f.deps, { maxPasses: 1 });
+    expect(f.left.record('contacts', l.id)?.fields.stock).toBe(7);
+
+    const undo = await rollback(f.deps, { batchId: partial.batchId });
+    expect(undo.undone).toHaveLength(1);
+    expect(f.left.record('contacts', l.id)?.fields.stock).toBe(9);
+    const after = await syncPair(f.deps);
+    expect(after.quiescent).toBe(true);
+    expect(f.left.record('contacts', l.id)?.fields.stock).toBe(9);
+    expect(f.right.record('members', r.id)?.fields.qty).toBe(8);
   });
 });
