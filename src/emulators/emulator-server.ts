@@ -1,10 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../shared/logger.js';
+import { createAdminApi, type EmulatorDataAdmin } from './admin-api.js';
+import type { EmulatorClock } from './emulator-clock.js';
 import type { FaultInjector, FaultRule } from './fault-injector.js';
 import {
   matchRoute, pathHasOtherMethod, type EmulatorRequest, type EmulatorResponse, type Route,
 } from './emulator-routes.js';
+import type { WebhookQueue } from './webhook-queue.js';
 
 export type ErrorKind = 'not-found' | 'method-not-allowed' | 'bad-request' | 'server-error' | 'rate-limited';
 
@@ -132,6 +135,53 @@ export async function startEmulatorServer(options: {
       server.close(() => resolve());
       server.closeAllConnections();
     }),
+  };
+}
+
+/** A provider emulator once it listens, with in-process handles for tests (the admin API offers the same over HTTP). */
+export interface RunningEmulator<P extends string, C> {
+  provider: P;
+  url: string;
+  credentials: C;
+  faults: FaultInjector;
+  webhooks: WebhookQueue;
+  server: EmulatorServer;
+  close(): Promise<void>;
+}
+
+/**
+ * Puts a provider's adapter and admin data behind the shared server and the admin API. `data` is given the
+ * server's URL as a getter, because the admin info names it and the server only has it once it listens.
+ */
+export async function startProviderEmulator<P extends string, C>(options: {
+  provider: P;
+  credentials: C;
+  port?: number;
+  host?: string;
+  adapter: ProviderAdapter;
+  data: (url: () => string | undefined) => EmulatorDataAdmin;
+  faults: FaultInjector;
+  webhooks: WebhookQueue;
+  clock: EmulatorClock;
+  log: Logger;
+}): Promise<RunningEmulator<P, C>> {
+  const { adapter, faults, webhooks, clock, log } = options;
+  let server: EmulatorServer | undefined;
+  const admin = createAdminApi({
+    data: options.data(() => server?.url), faults, webhooks, clock, counter: () => server?.counter,
+  });
+  server = await startEmulatorServer({
+    adapter, faults, admin, log, ...(options.port !== undefined ? { port: options.port } : {}), ...(options.host ? { host: options.host } : {}),
+  });
+  const running = server;
+  return {
+    provider: options.provider,
+    url: running.url,
+    credentials: options.credentials,
+    faults,
+    webhooks,
+    server: running,
+    close: async () => { webhooks.close(); await running.close(); },
   };
 }
 

@@ -1,8 +1,7 @@
 import { silentLogger, type Logger } from '../../shared/logger.js';
-import { createAdminApi } from '../admin-api.js';
 import { createEmulatorClock } from '../emulator-clock.js';
 import { json, type EmulatorRequest, type EmulatorResponse } from '../emulator-routes.js';
-import { startEmulatorServer, type EmulatorServer, type ProviderAdapter } from '../emulator-server.js';
+import { startProviderEmulator, type EmulatorServer, type ProviderAdapter } from '../emulator-server.js';
 import { createFaultInjector, type FaultInjector } from '../fault-injector.js';
 import { createSeededRandom } from '../seeded-random.js';
 import { createWebhookQueue, type WebhookQueue } from '../webhook-queue.js';
@@ -153,7 +152,6 @@ export async function startHubSpotEmulator(options: HubSpotEmulatorOptions = {})
     },
   };
 
-  let server: EmulatorServer | undefined;
   const publicCredentials = {
     privateAppToken: credentials.privateAppTokens[0] ?? '',
     clientId: credentials.clientId,
@@ -161,12 +159,17 @@ export async function startHubSpotEmulator(options: HubSpotEmulatorOptions = {})
     refreshToken: credentials.refreshTokens[0] ?? '',
     portalId: settings.portalId,
   };
-  const admin = createAdminApi({
-    data: createHubSpotAdmin({
+  return startProviderEmulator({
+    provider: 'hubspot',
+    credentials: publicCredentials,
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.host ? { host: options.host } : {}),
+    adapter,
+    data: (url) => createHubSpotAdmin({
       ctx,
       settings,
       info: () => ({
-        provider: 'hubspot', url: server?.url, credentials: publicCredentials, objects: types.map((t) => t.name),
+        provider: 'hubspot', url: url(), credentials: publicCredentials, objects: types.map((t) => t.name),
         webhooks: { ...settings }, seed: random.seed,
       }),
       reset: () => { ctx.store.reset(); auth.reset(); limiter.reset(); sender.reset(); properties.reset(); consent.reset(); },
@@ -174,19 +177,6 @@ export async function startHubSpotEmulator(options: HubSpotEmulatorOptions = {})
     faults,
     webhooks: queue,
     clock,
-    counter: () => server?.counter,
+    log,
   });
-  server = await startEmulatorServer({
-    adapter, faults, admin, log, ...(options.port !== undefined ? { port: options.port } : {}), ...(options.host ? { host: options.host } : {}),
-  });
-  const running = server;
-  return {
-    provider: 'hubspot',
-    url: running.url,
-    credentials: publicCredentials,
-    faults,
-    webhooks: queue,
-    server: running,
-    close: async () => { queue.close(); await running.close(); },
-  };
 }

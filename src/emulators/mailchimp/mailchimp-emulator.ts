@@ -1,8 +1,7 @@
 import { silentLogger, type Logger } from '../../shared/logger.js';
-import { createAdminApi } from '../admin-api.js';
 import { createEmulatorClock } from '../emulator-clock.js';
 import type { EmulatorResponse } from '../emulator-routes.js';
-import { startEmulatorServer, type EmulatorServer, type ProviderAdapter } from '../emulator-server.js';
+import { startProviderEmulator, type EmulatorServer, type ProviderAdapter } from '../emulator-server.js';
 import { createFaultInjector, type FaultInjector } from '../fault-injector.js';
 import { createSeededRandom } from '../seeded-random.js';
 import { createWebhookQueue, type WebhookQueue } from '../webhook-queue.js';
@@ -105,38 +104,32 @@ export async function startMailchimpEmulator(options: MailchimpEmulatorOptions =
     },
   };
 
-  let server: EmulatorServer | undefined;
   const firstListId = lists[0]?.id ?? '';
   const publicCredentials = { apiKey: creds.apiKeys[0] ?? '', dc, listId: firstListId };
-  const admin = createAdminApi({
-    data: createMailchimpAdmin({
+  return startProviderEmulator({
+    provider: 'mailchimp',
+    credentials: publicCredentials,
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.host ? { host: options.host } : {}),
+    adapter,
+    data: (url) => createMailchimpAdmin({
       ctx,
       settings,
       register,
       publishCampaign: (list, campaign) => sender.publishCampaign(list, campaign),
-      info: () => ({
-        provider: 'mailchimp', url: server?.url, baseUrl: server ? `${server.url}/3.0` : undefined, credentials: publicCredentials,
-        lists: [...store.lists.values()].map((l) => ({ id: l.id, name: l.name, webhooks: l.webhooks })), objects: ['members'],
-        webhookSettings: { ...settings }, seed: random.seed,
-      }),
+      info: () => {
+        const at = url();
+        return {
+          provider: 'mailchimp', url: at, baseUrl: at !== undefined ? `${at}/3.0` : undefined, credentials: publicCredentials,
+          lists: [...store.lists.values()].map((l) => ({ id: l.id, name: l.name, webhooks: l.webhooks })), objects: ['members'],
+          webhookSettings: { ...settings }, seed: random.seed,
+        };
+      },
       reset: () => { store.reset(); registerStartupWebhook(); },
     }),
     faults,
     webhooks: queue,
     clock,
-    counter: () => server?.counter,
+    log,
   });
-  server = await startEmulatorServer({
-    adapter, faults, admin, log, ...(options.port !== undefined ? { port: options.port } : {}), ...(options.host ? { host: options.host } : {}),
-  });
-  const running = server;
-  return {
-    provider: 'mailchimp',
-    url: running.url,
-    credentials: publicCredentials,
-    faults,
-    webhooks: queue,
-    server: running,
-    close: async () => { queue.close(); await running.close(); },
-  };
 }
