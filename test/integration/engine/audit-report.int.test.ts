@@ -5,7 +5,7 @@ import { explainValue, formatExplain, parseExplainTarget } from '../../../src/re
 import { formatHtml } from '../../../src/report/format-html.js';
 import { formatCsv, formatJson, formatTable } from '../../../src/report/format-text.js';
 import { loadReportData } from '../../../src/report/report-data.js';
-import { createFixture } from './engine-fixture.js';
+import { createFixture, linkedRecord } from './engine-fixture.js';
 
 const mapping = {
   match: { left: 'email', right: 'email_address', normalize: 'email' },
@@ -19,9 +19,7 @@ const mapping = {
 describeEachDialect('audit reports and explain', (getStore) => {
   async function history() {
     const f = createFixture(getStore, { mapping });
-    const l = f.left.put('contacts', { email: 'h@x.io', city: 'Oslo, "old" town' });
-    await syncPair(f.deps);
-    const r = f.right.all('members')[0]!;
+    const { l, r } = await linkedRecord(f, { email: 'h@x.io', city: 'Oslo, "old" town' });
     f.clock.advance(86_400_000);
     f.left.edit('contacts', l.id, { city: 'Rome' });
     f.right.edit('members', r.id, { address: { town: 'Paris' } });

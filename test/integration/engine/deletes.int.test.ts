@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../../support/db.js';
 import { syncPair } from '../../../src/engine/sync/sync-pair.js';
-import { createFixture } from './engine-fixture.js';
+import { createFixture, linkedRecord } from './engine-fixture.js';
 
 function mapping(policy: string) {
   return {
@@ -15,9 +15,7 @@ function mapping(policy: string) {
 describeEachDialect('deletes follow the delete policy', (getStore) => {
   async function linkedThenDeletedOnLeft(policy: string, rightDelete: 'delete' | 'archive' | 'none' = 'archive') {
     const f = createFixture(getStore, { mapping: mapping(policy), rightCapabilities: { delete: rightDelete } });
-    const l = f.left.put('contacts', { email: 'd@x.io', city: 'Oslo' });
-    await syncPair(f.deps);
-    const r = f.right.all('members')[0]!;
+    const { l, r } = await linkedRecord(f, { email: 'd@x.io', city: 'Oslo' });
     f.left.remove('contacts', l.id);
     await syncPair(f.deps);
     return { f, l, r };

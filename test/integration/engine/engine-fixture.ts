@@ -5,9 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { mappingSchema } from '../../../src/config/mapping-schema.js';
-import type { Connector, ConnectorCapabilities, ConnectorContext } from '../../../src/connectors/contract.js';
+import type { Connector, ConnectorCapabilities, ConnectorContext, RemoteRecord } from '../../../src/connectors/contract.js';
+import type { ConflictRecord } from '../../../src/engine/state/engine-store.js';
 import type { EngineDeps } from '../../../src/engine/engine-deps.js';
 import { createEngineStore } from '../../../src/engine/state/kysely-engine-store.js';
+import { syncPair, type SyncReport } from '../../../src/engine/sync/sync-pair.js';
 import { compileMapping } from '../../../src/mapping/compile.js';
 import type { CompiledMapping, Side } from '../../../src/mapping/compiled-types.js';
 import { createManualClock } from '../../../src/shared/clock.js';
@@ -77,4 +79,29 @@ export function createFixture(getStore: () => StoreDatabase, options: FixtureOpt
     }),
   };
   return { deps, left, right, clock, mapping, pair };
+}
+
+type Fields = Record<string, unknown>;
+
+/** Puts `fields` on the left and syncs, so the right holds a copy linked to it; `r` is that copy as it stands then. */
+export async function linkedRecord(f: Fixture, fields: Fields): Promise<{ l: RemoteRecord; r: RemoteRecord; report: SyncReport }> {
+  const l = f.left.put('contacts', fields);
+  const report = await syncPair(f.deps);
+  const link = await f.deps.store.findLinkBySide(f.pair, 'left', l.id);
+  const r = link?.rightId !== undefined ? f.right.record('members', link.rightId) : undefined;
+  if (!r) throw new Error(`fixture: the first sync did not link left ${l.id} to a right record`);
+  return { l, r, report };
+}
+
+/** A linked record edited on both sides and synced, so a `manual` field whose edits disagree holds one open conflict. */
+export async function conflictedLink(
+  f: Fixture, fields: Fields, edits: { left: Fields; right: Fields },
+): Promise<{ l: RemoteRecord; r: RemoteRecord; conflict: ConflictRecord }> {
+  const { l, r } = await linkedRecord(f, fields);
+  f.left.edit('contacts', l.id, edits.left);
+  f.right.edit('members', r.id, edits.right);
+  await syncPair(f.deps);
+  const open = await f.deps.store.listConflicts({ pair: f.pair, state: 'open' });
+  if (open.length !== 1) throw new Error(`fixture: expected one open conflict after editing both sides, found ${open.length}`);
+  return { l, r, conflict: open[0]! };
 }

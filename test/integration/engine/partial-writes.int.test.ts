@@ -2,11 +2,21 @@ import { expect, it } from 'vitest';
 import { describeEachDialect } from '../../support/db.js';
 import { syncPair } from '../../../src/engine/sync/sync-pair.js';
 import { rollback } from '../../../src/engine/rollback/rollback.js';
-import { createFixture } from './engine-fixture.js';
+import { createFixture, linkedRecord, type Fixture } from './engine-fixture.js';
 
-/** Fails the next update of the right record `id` once, as a passing per-item failure the system reports for that record (a refusal for good is not retried at all). */
-function failRightUpdateOnce(f: ReturnType<typeof createFixture>, id: string): void {
-  f.right.failOn({ kind: 'retryable', match: (op) => op.kind === 'update' && op.id === id, times: 1 });
+/**
+ * A linked record edited on both sides, then one pass in which the update of the right record fails once, as a
+ * passing per-item failure the system reports for that record (a refusal for good is not retried at all): the
+ * merged value lands on the left only.
+ */
+async function writtenOnLeftOnly(f: Fixture, fields: Record<string, unknown>, edits: { left: Record<string, unknown>; right: Record<string, unknown> }) {
+  const { l, r } = await linkedRecord(f, fields);
+  f.clock.advance(60_000);
+  f.left.edit('contacts', l.id, edits.left);
+  f.right.edit('members', r.id, edits.right);
+  f.right.failOn({ kind: 'retryable', match: (op) => op.kind === 'update' && op.id === r.id, times: 1 });
+  const partial = await syncPair(f.deps, { maxPasses: 1 });
+  return { l, r, partial };
 }
 
 const fields = (conflict: string, left: string, right: string) => ({
@@ -21,16 +31,9 @@ const fields = (conflict: string, left: string, right: string) => ({
 describeEachDialect('a write that lands on one side only', (getStore) => {
   it('sum-deltas: after the right write fails and is retried, both sides hold the base plus both deltas, each once', async () => {
     const f = createFixture(getStore, { mapping: fields('sum-deltas', 'stock', 'qty') });
-    const l = f.left.put('contacts', { email: 's@x.io', stock: 10 });
-    await syncPair(f.deps);
-    const r = f.right.all('members')[0]!;
+    // One sold on the left, two on the right.
+    const { l, r, partial: first } = await writtenOnLeftOnly(f, { email: 's@x.io', stock: 10 }, { left: { stock: 9 }, right: { qty: 8 } });
     expect(r.fields.qty).toBe(10);
-
-    f.clock.advance(60_000);
-    f.left.edit('contacts', l.id, { stock: 9 }); // one sold on the left
-    f.right.edit('members', r.id, { qty: 8 }); // two sold on the right
-    failRightUpdateOnce(f, r.id);
-    const first = await syncPair(f.deps, { maxPasses: 1 });
     expect(first.counts.failed).toBe(1);
     expect(f.left.record('contacts', l.id)?.fields.stock).toBe(7);
     expect(f.right.record('members', r.id)?.fields.qty).toBe(8);
@@ -46,15 +49,7 @@ describeEachDialect('a write that lands on one side only', (getStore) => {
 
   it('merge-set: what the right removed after the failed write stays removed, and both sides\' additions are kept', async () => {
     const f = createFixture(getStore, { mapping: fields('merge-set', 'tags', 'labels') });
-    const l = f.left.put('contacts', { email: 't@x.io', tags: ['a', 'b'] });
-    await syncPair(f.deps);
-    const r = f.right.all('members')[0]!;
-
-    f.clock.advance(60_000);
-    f.left.edit('contacts', l.id, { tags: ['a', 'b', 'c'] });
-    f.right.edit('members', r.id, { labels: ['a', 'b', 'd'] });
-    failRightUpdateOnce(f, r.id);
-    await syncPair(f.deps, { maxPasses: 1 });
+    const { l, r } = await writtenOnLeftOnly(f, { email: 't@x.io', tags: ['a', 'b'] }, { left: { tags: ['a', 'b', 'c'] }, right: { labels: ['a', 'b', 'd'] } });
     expect([...(f.left.record('contacts', l.id)!.fields.tags as string[])].sort()).toEqual(['a', 'b', 'c', 'd']);
     expect(f.right.record('members', r.id)?.fields.labels).toEqual(['a', 'b', 'd']);
 
@@ -68,14 +63,7 @@ describeEachDialect('a write that lands on one side only', (getStore) => {
 
   it('with no edit in between, the retry sends the agreed value to the side that missed it and nothing else changes', async () => {
     const f = createFixture(getStore, { mapping: fields('sum-deltas', 'stock', 'qty') });
-    const l = f.left.put('contacts', { email: 'n@x.io', stock: 10 });
-    await syncPair(f.deps);
-    const r = f.right.all('members')[0]!;
-    f.clock.advance(60_000);
-    f.left.edit('contacts', l.id, { stock: 12 });
-    f.right.edit('members', r.id, { qty: 11 });
-    failRightUpdateOnce(f, r.id);
-    await syncPair(f.deps, { maxPasses: 1 });
+    const { l, r } = await writtenOnLeftOnly(f, { email: 'n@x.io', stock: 10 }, { left: { stock: 12 }, right: { qty: 11 } });
     await syncPair(f.deps);
     expect(f.left.record('contacts', l.id)?.fields.stock).toBe(13);
     expect(f.right.record('members', r.id)?.fields.qty).toBe(13);
@@ -85,14 +73,7 @@ describeEachDialect('a write that lands on one side only', (getStore) => {
 
   it('rolling back the side that did land leaves the other side as its user left it: the missed value is not sent later', async () => {
     const f = createFixture(getStore, { mapping: fields('sum-deltas', 'stock', 'qty') });
-    const l = f.left.put('contacts', { email: 'r@x.io', stock: 10 });
-    await syncPair(f.deps);
-    const r = f.right.all('members')[0]!;
-    f.clock.advance(60_000);
-    f.left.edit('contacts', l.id, { stock: 9 });
-    f.right.edit('members', r.id, { qty: 8 });
-    failRightUpdateOnce(f, r.id);
-    const partial = await syncPair(f.deps, { maxPasses: 1 });
+    const { l, r, partial } = await writtenOnLeftOnly(f, { email: 'r@x.io', stock: 10 }, { left: { stock: 9 }, right: { qty: 8 } });
     expect(f.left.record('contacts', l.id)?.fields.stock).toBe(7);
 
     const undo = await rollback(f.deps, { batchId: partial.batchId });

@@ -3,8 +3,9 @@ import { describeEachDialect } from '../../support/db.js';
 import { syncPair } from '../../../src/engine/sync/sync-pair.js';
 import { processItems } from '../../../src/engine/process/process-items.js';
 import { recoverIntents } from '../../../src/engine/recover/recover-intents.js';
+import { resolveConflict } from '../../../src/engine/conflicts/resolve-conflict.js';
 import { asBatchId } from '../../../src/shared/ids.js';
-import { compileTestMapping, createFixture, uniquePair } from './engine-fixture.js';
+import { compileTestMapping, conflictedLink, createFixture, linkedRecord, uniquePair } from './engine-fixture.js';
 
 const HOUR = 3_600_000;
 
@@ -24,10 +25,7 @@ function mappingWith(conflict: unknown, extra: Record<string, unknown> = {}) {
 describeEachDialect('processing work items', (getStore) => {
   async function linked(conflict: unknown, options: { fieldTimes?: boolean } = {}) {
     const f = createFixture(getStore, { mapping: mappingWith(conflict), ...options });
-    const l = f.left.put('contacts', { email: 'a@x.io', city: 'Oslo', score: 10 });
-    await syncPair(f.deps);
-    const r = f.right.all('members')[0]!;
-    return { f, l, r };
+    return { f, ...await linkedRecord(f, { email: 'a@x.io', city: 'Oslo', score: 10 }) };
   }
 
   for (const [strategy, expectLeft] of [['prefer-left', 11], ['prefer-right', 12], ['max', 12], ['min', 11], ['sum-deltas', 13]] as const) {
@@ -52,9 +50,7 @@ describeEachDialect('processing work items', (getStore) => {
         { left: 'tags', right: 'labels', direction: 'both', conflict: 'merge-set' },
       ] },
     });
-    const l = f.left.put('contacts', { email: 't@x.io', tags: ['a', 'b'] });
-    await syncPair(f.deps);
-    const r = f.right.all('members')[0]!;
+    const { l, r } = await linkedRecord(f, { email: 't@x.io', tags: ['a', 'b'] });
     f.left.edit('contacts', l.id, { tags: ['a', 'b', 'c'] });
     f.right.edit('members', r.id, { labels: ['b', 'd'] });
     await syncPair(f.deps);
@@ -222,38 +218,24 @@ describeEachDialect('processing work items', (getStore) => {
 describeEachDialect('manual conflict resolution', (getStore) => {
   it('take right: the choice is written to the left, journaled, audited as a manual resolution, and the conflict closes', async () => {
     const f = createFixture(getStore, { mapping: mappingWith('manual') });
-    const l = f.left.put('contacts', { email: 'm@x.io', score: 1 });
-    await syncPair(f.deps);
-    const r = f.right.all('members')[0]!;
-    f.left.edit('contacts', l.id, { score: 5 });
-    f.right.edit('members', r.id, { points: 7 });
-    await syncPair(f.deps);
-    const [conflict] = await f.deps.store.listConflicts({ pair: f.pair, state: 'open' });
-    const { resolveConflict } = await import('../../../src/engine/conflicts/resolve-conflict.js');
-    const res = await resolveConflict(f.deps, conflict!.id, { take: 'right' });
+    const { l, conflict } = await conflictedLink(f, { email: 'm@x.io', score: 1 }, { left: { score: 5 }, right: { points: 7 } });
+    const res = await resolveConflict(f.deps, conflict.id, { take: 'right' });
     expect(res).toMatchObject({ ok: true, value: 7, writes: 1 });
     expect(f.left.record('contacts', l.id)?.fields.score).toBe(7);
-    expect((await f.deps.store.getConflict(conflict!.id))).toMatchObject({ state: 'resolved', resolution: 'manual: take right' });
+    expect((await f.deps.store.getConflict(conflict.id))).toMatchObject({ state: 'resolved', resolution: 'manual: take right' });
     const audit = await f.deps.store.listAudit({ pair: f.pair, field: 'score' });
     expect(audit.at(-1)).toMatchObject({ reason: 'manual-resolution', old: 5, new: 7 });
     // Agreed now: the next sync writes nothing and opens nothing.
     const again = await syncPair(f.deps);
     expect(again.writes).toEqual({ left: 0, right: 0 });
     expect(await f.deps.store.listConflicts({ pair: f.pair, state: 'open' })).toHaveLength(0);
-    expect(await resolveConflict(f.deps, conflict!.id, { take: 'left' })).toMatchObject({ ok: false, code: 'CONCORD_ERR_ENGINE_CONFLICT_NOT_OPEN' });
+    expect(await resolveConflict(f.deps, conflict.id, { take: 'left' })).toMatchObject({ ok: false, code: 'CONCORD_ERR_ENGINE_CONFLICT_NOT_OPEN' });
   });
 
   it('take a value of the operator: both sides receive it', async () => {
     const f = createFixture(getStore, { mapping: mappingWith('manual') });
-    const l = f.left.put('contacts', { email: 'v@x.io', score: 1 });
-    await syncPair(f.deps);
-    const r = f.right.all('members')[0]!;
-    f.left.edit('contacts', l.id, { score: 5 });
-    f.right.edit('members', r.id, { points: 7 });
-    await syncPair(f.deps);
-    const [conflict] = await f.deps.store.listConflicts({ pair: f.pair, state: 'open' });
-    const { resolveConflict } = await import('../../../src/engine/conflicts/resolve-conflict.js');
-    expect(await resolveConflict(f.deps, conflict!.id, { take: 'value', value: 6 })).toMatchObject({ ok: true, writes: 2 });
+    const { l, r, conflict } = await conflictedLink(f, { email: 'v@x.io', score: 1 }, { left: { score: 5 }, right: { points: 7 } });
+    expect(await resolveConflict(f.deps, conflict.id, { take: 'value', value: 6 })).toMatchObject({ ok: true, writes: 2 });
     expect(f.left.record('contacts', l.id)?.fields.score).toBe(6);
     expect(f.right.record('members', r.id)?.fields.points).toBe(6);
   });

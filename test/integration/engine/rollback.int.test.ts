@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { describeEachDialect } from '../../support/db.js';
 import { syncPair } from '../../../src/engine/sync/sync-pair.js';
 import { rollback } from '../../../src/engine/rollback/rollback.js';
-import { createFixture } from './engine-fixture.js';
+import { createFixture, linkedRecord } from './engine-fixture.js';
 
 const mapping = {
   match: { left: 'email', right: 'email_address', normalize: 'email' },
@@ -16,9 +16,7 @@ const mapping = {
 describeEachDialect('rollback through the journal', (getStore) => {
   async function synced() {
     const f = createFixture(getStore, { mapping });
-    const l = f.left.put('contacts', { email: 'r@x.io', city: 'Oslo' });
-    const first = await syncPair(f.deps);
-    const r = f.right.all('members')[0]!;
+    const { l, r, report: first } = await linkedRecord(f, { email: 'r@x.io', city: 'Oslo' });
     f.clock.advance(60_000);
     f.left.edit('contacts', l.id, { city: 'Rome' });
     const second = await syncPair(f.deps);
