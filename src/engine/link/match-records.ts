@@ -44,7 +44,13 @@ function keyOf(rule: MatchRule, side: Side, record: RemoteRecord): string | unde
  * alone. Records are decided in the order given; a record matched by an earlier one (the other half of a link
  * made in this call) is not decided again.
  */
-export async function decideLinks(deps: EngineDeps, unlinked: readonly UnlinkedRecord[]): Promise<LinkDecision[]> {
+/**
+ * Records of `side` carrying `key` under match rule `ruleIndex`, when the caller already knows them all (a
+ * complete listing of that side made in this pass); undefined sends the key to `find`.
+ */
+export type KnownByKey = (side: Side, ruleIndex: number, key: string) => readonly RemoteRecord[] | undefined;
+
+export async function decideLinks(deps: EngineDeps, unlinked: readonly UnlinkedRecord[], known?: KnownByKey): Promise<LinkDecision[]> {
   const { mapping, connectors, store } = deps;
   const decisions: LinkDecision[] = [];
   const taken = { left: new Set<string>(), right: new Set<string>() };
@@ -52,8 +58,8 @@ export async function decideLinks(deps: EngineDeps, unlinked: readonly UnlinkedR
   // Per match rule and side, the records carrying each key: found with one batched `find` per rule and side for
   // every key of the call, plus the call's own unlinked records (`find` may compare exactly where keys are
   // normalised, so two records that differ only in case must still be seen as sharing a key).
-  const indexes = await Promise.all(mapping.match.map(async (rule) => {
-    const values = new Set<string>();
+  const indexes = await Promise.all(mapping.match.map(async (rule, ruleIndex) => {
+    const values = { left: new Set<string>(), right: new Set<string>() };
     const index = { left: new Map<string, Map<string, RemoteRecord>>(), right: new Map<string, Map<string, RemoteRecord>>() };
     const add = (s: Side, r: RemoteRecord) => {
       const k = r.deleted ? undefined : keyOf(rule, s, r);
@@ -65,11 +71,15 @@ export async function decideLinks(deps: EngineDeps, unlinked: readonly UnlinkedR
     for (const u of unlinked) {
       const k = u.record.deleted ? undefined : keyOf(rule, u.side, u.record);
       if (k === undefined) continue;
-      for (const v of searchValues(readField(u.record.fields, rule[u.side]), k)) values.add(v);
+      for (const s of ['left', 'right'] as const) {
+        const listed = known?.(s, ruleIndex, k);
+        if (listed) for (const r of listed) add(s, r);
+        else for (const v of searchValues(readField(u.record.fields, rule[u.side]), k)) values[s].add(v);
+      }
       add(u.side, u.record);
     }
     await Promise.all((['left', 'right'] as const).map(async (s) => {
-      for (const chunk of chunkOps([...values], FIND_BATCH)) {
+      for (const chunk of chunkOps([...values[s]], FIND_BATCH)) {
         for (const r of await connectors[s].find(mapping[s].object, rule[s], chunk, deps.contextFor(s))) add(s, r);
       }
     }));

@@ -11,6 +11,7 @@ import { asBatchId, type BatchId, type Cursor } from '../../shared/ids.js';
 import type { EngineDeps } from '../engine-deps.js';
 import type { ItemResult } from '../process/execute-plans.js';
 import type { ItemPlan } from '../process/item-plan.js';
+import { addListed, createListedRecords, forgetWritten, type ListedRecords } from '../process/listed-records.js';
 import { planItems, processItems, type WorkItem } from '../process/process-items.js';
 import { recoverIntents, type RecoveryReport } from '../recover/recover-intents.js';
 
@@ -46,17 +47,30 @@ export interface SyncReport {
   recovery: RecoveryReport | null;
 }
 
-async function listChangedItems(deps: EngineDeps, side: Side): Promise<{ items: WorkItem[]; cursor: Cursor | null }> {
+/** Lists what changed on `side`, keeping the records in `listed`: they are the pass's first reads of them. */
+async function listChangedItems(deps: EngineDeps, side: Side, listed: ListedRecords): Promise<{ items: WorkItem[]; cursor: Cursor | null }> {
   const { mapping, store, connectors } = deps;
   const from = await store.loadCursor(mapping[side].system, mapping[side].object, mapping.pair);
   let cursor = from as Cursor | null;
   const items: WorkItem[] = [];
   for await (const page of connectors[side].listChanged(mapping[side].object, cursor, deps.contextFor(side))) {
-    for (const r of page.records) items.push({ side, id: r.id });
+    for (const r of page.records) {
+      items.push({ side, id: r.id, listed: r });
+      addListed(listed, mapping, side, r);
+    }
     cursor = page.nextCursor;
-    if (page.done) break;
+    if (page.done) {
+      listed.complete[side] = from === null;
+      break;
+    }
   }
   return { items, cursor };
+}
+
+async function listBothSides(deps: EngineDeps): Promise<{ l: Awaited<ReturnType<typeof listChangedItems>>; r: Awaited<ReturnType<typeof listChangedItems>>; listed: ListedRecords }> {
+  const listed = createListedRecords();
+  const [l, r] = await Promise.all([listChangedItems(deps, 'left', listed), listChangedItems(deps, 'right', listed)]);
+  return { l, r, listed };
 }
 
 function emptyCounts(): ItemCounts {
@@ -70,8 +84,8 @@ export async function syncPair(deps: EngineDeps, options: SyncOptions = {}): Pro
     batchId, passes: 0, quiescent: false, counts: emptyCounts(), writes: { left: 0, right: 0 }, problems: [], plans: [], recovery: null,
   };
   if (options.dryRun) {
-    const [l, r] = await Promise.all([listChangedItems(deps, 'left'), listChangedItems(deps, 'right')]);
-    report.plans = await planItems(deps, dedupe([...(await dueConflictItems(deps)), ...l.items, ...r.items]));
+    const { l, r, listed } = await listBothSides(deps);
+    report.plans = await planItems(deps, dedupe([...(await dueConflictItems(deps)), ...l.items, ...r.items]), { listed });
     report.passes = 1;
     return report;
   }
@@ -87,7 +101,7 @@ export async function syncPair(deps: EngineDeps, options: SyncOptions = {}): Pro
   const written = new Map<string, number>();
   for (let pass = 1; pass <= maxPasses; pass++) {
     report.passes = pass;
-    const [l, r] = await Promise.all([listChangedItems(deps, 'left'), listChangedItems(deps, 'right')]);
+    const { l, r, listed } = await listBothSides(deps);
     const items = dedupe([...carried, ...(await dueConflictItems(deps)), ...l.items, ...r.items]);
     let wrote = 0;
     let progress = 0;
@@ -97,7 +111,8 @@ export async function syncPair(deps: EngineDeps, options: SyncOptions = {}): Pro
     carried = [];
     for (let i = 0; i < items.length; i += groupSize) {
       const group = items.slice(i, i + groupSize);
-      const { results } = await processItems(deps, group, batchId);
+      const { results } = await processItems(deps, group, batchId, { listed });
+      forgetWritten(listed, mapping, results);
       for (const res of results) {
         report.counts[res.outcome] += 1;
         if (res.outcome === 'committed') {
