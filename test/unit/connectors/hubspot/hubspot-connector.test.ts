@@ -1,23 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHubspotConnector } from '../../../../src/connectors/hubspot/hubspot-connector.js';
 import { asCursor, asRemoteId, asSystemId } from '../../../../src/shared/ids.js';
-import { createManualClock } from '../../../../src/shared/clock.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
 import type { ChangePage, Connector, ConnectorContext } from '../../../../src/connectors/contract.js';
-import { startHubspotTestServer } from './hubspot-test-server.js';
+import { startHubspotConnectorUnderTest, type HubspotTestServer } from './hubspot-test-server.js';
 import { startLoopbackServer } from '../loopback-server.js';
 import { createMemoryTokenStore } from '../../../../src/connectors/http/token-store.js';
 
-let server: Awaited<ReturnType<typeof startHubspotTestServer>>;
+let server: HubspotTestServer;
 let connector: Connector;
 let ctx: ConnectorContext;
 
-beforeEach(async () => {
-  server = await startHubspotTestServer();
-  connector = createHubspotConnector({ system: asSystemId('hubspot'), baseUrl: server.url, credentials: { access_token: 'pat-test' }, emulator: true });
-  const clock = createManualClock('2026-03-01T00:00:00Z');
-  ctx = { log: silentLogger, signal: new AbortController().signal, clock, http: connector.createHttpClient!({ clock }) };
-});
+beforeEach(async () => { ({ server, connector, ctx } = await startHubspotConnectorUnderTest()); });
 afterEach(async () => { await server.close(); });
 
 async function collect(pages: AsyncIterable<ChangePage>): Promise<ChangePage[]> {

@@ -1,21 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHubspotConnector } from '../../../../src/connectors/hubspot/hubspot-connector.js';
-import { asRemoteId, asSystemId } from '../../../../src/shared/ids.js';
-import { createManualClock } from '../../../../src/shared/clock.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
+import { asRemoteId } from '../../../../src/shared/ids.js';
 import type { Connector, ConnectorContext, WriteResult } from '../../../../src/connectors/contract.js';
-import { startHubspotTestServer } from './hubspot-test-server.js';
+import { startHubspotConnectorUnderTest, type HubspotTestServer } from './hubspot-test-server.js';
 
-let server: Awaited<ReturnType<typeof startHubspotTestServer>>;
+let server: HubspotTestServer;
 let connector: Connector;
 let ctx: ConnectorContext;
 
-beforeEach(async () => {
-  server = await startHubspotTestServer();
-  connector = createHubspotConnector({ system: asSystemId('hubspot'), baseUrl: server.url, credentials: { access_token: 'pat-test' }, emulator: true });
-  const clock = createManualClock('2026-03-01T00:00:00Z');
-  ctx = { log: silentLogger, signal: new AbortController().signal, clock, http: connector.createHttpClient!({ clock }) };
-});
+beforeEach(async () => { ({ server, connector, ctx } = await startHubspotConnectorUnderTest()); });
 afterEach(async () => { await server.close(); });
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');

@@ -1,3 +1,8 @@
+import type { Connector, ConnectorContext } from '../../../../src/connectors/contract.js';
+import { createHubspotConnector } from '../../../../src/connectors/hubspot/hubspot-connector.js';
+import { createManualClock } from '../../../../src/shared/clock.js';
+import { asSystemId } from '../../../../src/shared/ids.js';
+import { connectorContext } from '../../../support/connector-context.js';
 import { startLoopbackServer, type Reply, type SeenRequest } from '../loopback-server.js';
 
 /**
@@ -112,4 +117,13 @@ export async function startHubspotTestServer() {
     objects.get(type)!.set(rec.id, rec);
     return rec;
   } };
+}
+
+export type HubspotTestServer = Awaited<ReturnType<typeof startHubspotTestServer>>;
+
+/** The stand-in server, a HubSpot connector on it with the token it accepts, and that connector's context on a manual clock. */
+export async function startHubspotConnectorUnderTest(): Promise<{ server: HubspotTestServer; connector: Connector; ctx: ConnectorContext }> {
+  const server = await startHubspotTestServer();
+  const connector = createHubspotConnector({ system: asSystemId('hubspot'), baseUrl: server.url, credentials: { access_token: 'pat-test' }, emulator: true });
+  return { server, connector, ctx: connectorContext(connector, createManualClock('2026-03-01T00:00:00Z')) };
 }
