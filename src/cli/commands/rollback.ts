@@ -18,12 +18,13 @@ function isoOrThrow(flag: string, value: string): string {
 
 function print(pair: string, r: RollbackReport): void {
   process.stdout.write(`${pair}: ${r.dryRun ? 'would undo' : 'undid'} ${r.undone.length} record(s)${r.batchId ? ` in rollback batch ${r.batchId}` : ''}; ` +
-    `${r.changedSince.length} changed since, ${r.cannotUndo.length} cannot be undone, ${r.failed.length} failed\n`);
+    `${r.changedSince.length} changed since, ${r.cannotUndo.length} cannot be undone, ${r.undecided.length} undecided, ${r.failed.length} failed\n`);
   for (const u of r.undone) {
     process.stdout.write(`  ${u.op === 'delete' ? 'delete' : 'restore'} ${u.system}/${u.record}${u.fields.map((f) => ` ${f.key}: ${JSON.stringify(f.now)} -> ${JSON.stringify(f.restored)}`).join(',')}\n`);
   }
   for (const c of r.changedSince) process.stdout.write(`  changed since: ${c.system}/${c.record} (${c.fields.join(', ')}), journal ${c.journalId}: left alone\n`);
   for (const c of r.cannotUndo) process.stdout.write(`  cannot undo: ${c.system}/${c.record}, journal ${c.journalId}: ${c.why}\n`);
+  for (const c of r.undecided) process.stdout.write(`  undecided: ${c.op} on ${c.system}/${c.record ?? '(no id known)'}, journal ${c.journalId}: ${c.why}\n`);
   for (const f of r.failed) process.stdout.write(`  failed: ${f.record}: ${f.errors.join('; ')}\n`);
 }
 
@@ -64,7 +65,7 @@ export function register(program: Command, options: EngineCommandOptions = {}): 
           const report = await rollback(session.depsFor(t.pair), t.selector, { dryRun: opts.dryRun === true });
           if (opts.json) process.stdout.write(`${JSON.stringify({ pair: t.pair, ...report }, null, 2)}\n`);
           else print(t.pair, report);
-          if (report.failed.length > 0 || report.changedSince.length > 0) bad = true;
+          if (report.failed.length > 0 || report.changedSince.length > 0 || report.undecided.length > 0) bad = true;
         }
         if (bad) process.exitCode = 1;
       });

@@ -5,6 +5,13 @@
  * archiving) the record as the connector allows; a delete cannot be undone through the connector contract and is
  * reported. A rollback is a batch of its own, journaled and audited like any other, so it can be rolled back too.
  *
+ * A write whose outcome is not known — journaled `unknown` by recovery (the target held neither the values before
+ * nor the values written, or a create's match key found several records), or an intent still open (in flight, or
+ * cut short and not yet recovered) — is never undone and never skipped quietly: it is listed as `undecided` with
+ * the reason, and the CLI exits non-zero, because only an operator looking at the record can tell whether
+ * Concord's value is in it. Older writes to the same record are still judged by the usual "still as written" test,
+ * which leaves alone whatever such a write may have changed.
+ *
  * After a rollback the restored side holds its old value while the other side keeps its own: the base records
  * exactly that, so the next sync sees the two disagree without either having changed and settles the field by its
  * strategy (`manual` opens a conflict). Pause the pair or fix the source first when the change must not return.
@@ -20,7 +27,7 @@ import { readRecords } from '../process/process-items.js';
 import { readField, topKey } from '../process/record-fields.js';
 import { sameValue } from '../process/same-value.js';
 import { keptAsWritten } from '../process/kept-as-written.js';
-import type { JournalEntry, JournalFilter, LinkBase } from '../state/engine-store.js';
+import type { JournalEntry, JournalFilter, JournalOp, JournalState, LinkBase } from '../state/engine-store.js';
 
 export type RollbackSelector = { batchId: BatchId } | { since: string; until?: string } | { linkId: LinkId };
 
@@ -40,19 +47,32 @@ export interface RollbackReport {
   undone: RollbackItem[];
   changedSince: Array<{ journalId: string; system: string; record: string; fields: string[] }>;
   cannotUndo: Array<{ journalId: string; system: string; record: string; why: string }>;
+  /** Writes whose outcome is not known (see above): neither undone nor judged, for an operator to check. */
+  undecided: Array<{ journalId: string; system: string; record: string | null; op: JournalOp; why: string }>;
   failed: Array<{ record: string; errors: string[] }>;
 }
 
+const SELECTED: JournalState[] = ['applied', 'unknown', 'intent'];
+
 function selectorFilter(pair: string, s: RollbackSelector): JournalFilter {
-  if ('batchId' in s) return { pair, batchId: s.batchId, states: ['applied'] };
-  if ('linkId' in s) return { pair, linkId: s.linkId, states: ['applied'] };
-  return { pair, since: s.since, ...(s.until ? { until: s.until } : {}), states: ['applied'] };
+  if ('batchId' in s) return { pair, batchId: s.batchId, states: SELECTED };
+  if ('linkId' in s) return { pair, linkId: s.linkId, states: SELECTED };
+  return { pair, since: s.since, ...(s.until ? { until: s.until } : {}), states: SELECTED };
+}
+
+function undecided(e: JournalEntry): RollbackReport['undecided'][number] {
+  const why = e.state === 'unknown'
+    ? `recovery could not tell whether this ${e.op} reached ${e.system} (${(e.error ?? '').replace(/^recovered: /, '')}): check the record there and undo by hand what Concord wrote, if it is there`
+    : `its outcome is not known yet (the write is in flight, or was cut short and recovery, which runs when the daemon or a sync starts, has not resolved it): run the rollback again after that`;
+  return { journalId: e.id, system: e.system, record: e.remoteId, op: e.op, why };
 }
 
 export async function rollback(deps: EngineDeps, selector: RollbackSelector, options: { dryRun?: boolean } = {}): Promise<RollbackReport> {
   const { mapping, store, clock, connectors } = deps;
-  const entries = (await store.listJournal(selectorFilter(mapping.pair, selector))).reverse();
-  const report: RollbackReport = { batchId: null, dryRun: options.dryRun === true, undone: [], changedSince: [], cannotUndo: [], failed: [] };
+  const selected = await store.listJournal(selectorFilter(mapping.pair, selector));
+  const report: RollbackReport = { batchId: null, dryRun: options.dryRun === true, undone: [], changedSince: [], cannotUndo: [], undecided: [], failed: [] };
+  report.undecided = selected.filter((e) => e.state !== 'applied').map(undecided);
+  const entries = selected.filter((e) => e.state === 'applied').reverse();
   const groups = new Map<string, JournalEntry[]>();
   for (const e of entries) {
     if (!e.remoteId) continue;
@@ -119,7 +139,7 @@ export async function rollback(deps: EngineDeps, selector: RollbackSelector, opt
       });
     } else report.failed.push({ record: item.record, errors: res.outcome === 'failed' ? res.errors : [res.outcome] });
   }
-  await store.finishBatch(batchId, at(), { undone: report.undone.length, changedSince: report.changedSince.length, cannotUndo: report.cannotUndo.length, failed: report.failed.length });
+  await store.finishBatch(batchId, at(), { undone: report.undone.length, changedSince: report.changedSince.length, cannotUndo: report.cannotUndo.length, undecided: report.undecided.length, failed: report.failed.length });
   return report;
 }
 
