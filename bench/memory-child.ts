@@ -72,7 +72,7 @@ const app = createPublicServer({
 await app.listen({ port: 0, host: '127.0.0.1' });
 consumer.start();
 const jobs = createIntakePollJobs({
-  db, session: () => session, clock: systemClock, log: silentLogger, connection: (s) => connections[s], onStored: () => consumer.wake(),
+  db, clock: systemClock, log: silentLogger, connection: (s) => connections[s], onStored: () => consumer.wake(),
 }, intakesOf([mapping], () => true));
 let changes = 0;
 for (const job of jobs) changes += (await job.pollOnce(new AbortController().signal)).changes;

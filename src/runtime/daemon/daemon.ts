@@ -163,11 +163,11 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const status = async () => ({ live: liveStatus(), store: await readStoreStatus(db.db, [...session().mappings.values()], clock.now()) });
   registerStatusRoute(app, adminToken, status);
 
-  const pollOptions = { db: db.db, session, connection: (s: string) => connections.get(s), clock, log, onStored: () => consumer.wake() };
+  const pollOptions = { db: db.db, connection: (s: string) => connections.get(s), clock, log, onStored: () => consumer.wake() };
   const makePolls = (mappings: Iterable<CompiledMapping>) => createPollScheduler({
     jobs: createIntakePollJobs(pollOptions, intakesOf(mappings, (s) => connections.get(s) !== undefined)), clock, log, metrics,
   });
-  const reconcileOptions = { ...pollOptions, metrics };
+  const reconcileOptions = { ...pollOptions, session, metrics };
   let polls: PollScheduler = makePolls(initial.mappings.values());
   let reconcile: ReconcileScheduler = createReconcileScheduler(reconcileOptions, [...initial.mappings.values()]);
   const pollAll = async (scheduler: PollScheduler, mappings: Iterable<CompiledMapping>) => {

@@ -11,7 +11,7 @@
  * switch.
  */
 import { sql } from 'kysely';
-import type { EngineSession, SystemConnection } from '../../engine/session/engine-session.js';
+import type { SystemConnection } from '../../engine/session/engine-session.js';
 import type { CompiledMapping, Side } from '../../mapping/compiled-types.js';
 import type { Clock } from '../../shared/clock.js';
 import { asCursor, type Cursor } from '../../shared/ids.js';
@@ -26,7 +26,6 @@ import { intakeKey } from './pair-routing.js';
 
 export interface IntakePollOptions {
   db: Db;
-  session: () => EngineSession;
   connection: (system: string) => SystemConnection | undefined;
   clock: Clock;
   log: Logger;

@@ -23,7 +23,6 @@ describeEachDialect('intake poll', (getStore) => {
     expect(report.quiescent).toBe(true);
     const jobs = createIntakePollJobs({
       db: getStore().db,
-      session: () => { throw new Error('the intake poll reads the store directly'); },
       clock: f.clock, log: silentLogger,
       connection: (system) => ({ connector: system === 'crm' ? f.left : f.right, http: {} as HttpClient }),
     }, intakesOf([f.mapping], () => true));
