@@ -39,7 +39,10 @@ export function register(program: Command): void {
         lines.push('', 'pairs:');
         for (const p of storeStatus.pairs) {
           const held = live?.held[p.pair] ?? 0;
-          lines.push(`  ${p.pair} (${p.left} <-> ${p.right}): ${p.paused ? `PAUSED: ${p.pausedReason ?? ''} (concord approve --pair ${p.pair})` : 'running'}, ` +
+          const wait = live?.recovering?.[p.pair];
+          const state = p.paused ? `PAUSED: ${p.pausedReason ?? ''} (concord approve --pair ${p.pair})`
+            : wait ? `WAITING for its unfinished writes to be resolved since ${wait.since} (${wait.attempts} attempt(s): ${wait.lastError})` : 'running';
+          lines.push(`  ${p.pair} (${p.left} <-> ${p.right}): ${state}, ` +
             `open conflicts ${p.openConflicts}, dead letters ${p.deadLetters}${held > 0 ? `, ${held} key(s) held` : ''}`);
         }
         process.stdout.write(`${lines.join('\n')}\n`);

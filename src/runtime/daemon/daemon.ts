@@ -32,10 +32,10 @@ import { createStoreProbe } from '../store-adapters/store-probe.js';
 import { registerStatusRoute } from './admin-status-route.js';
 import { loadDaemonWorkspace, readDaemonWorkspace } from './daemon-workspace.js';
 import { createInboxConsumer } from './inbox-consumer.js';
-import { recoverAtStart } from './recover-at-start.js';
+import { PairRecoveringError, startRecoveryAtStart } from './recover-at-start.js';
 import { createIntakePollJobs, intakesOf } from './intake-polls.js';
 import { createMassChangeGuard } from './mass-change-guard.js';
-import { createPairWork, type WorkCounters } from './pair-work.js';
+import { createPairWork, type PairWork, type WorkCounters } from './pair-work.js';
 import { createReconcileScheduler, type ReconcileScheduler } from './reconcile-pass.js';
 import { readStoreStatus, type LiveStatus, type StoreStatus } from './status-report.js';
 import { openSystemAccess } from './system-access.js';
@@ -57,6 +57,8 @@ export interface DaemonOptions {
   exit?: (code: number) => void;
   /** Bound of each shutdown step. Default is 20 000 ms. */
   shutdownTimeoutMs?: number;
+  /** Waits between attempts of a pair's start-up recovery that failed. Default is 2000 ms doubling up to 60 000 ms. */
+  recovery?: { baseDelayMs?: number; maxDelayMs?: number };
 }
 
 export interface RunningDaemon {
@@ -107,9 +109,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     if (!runnable([m]).length) log.warn({ event: 'daemon:pair:disabled', pair: m.pair }, `pair ${m.pair} does not run: one of its systems is disabled`);
   }
 
-  // Writes cut short by the last stop are resolved before anything new is written (DESIGN §7).
   const initial = buildSession(workspace.mappings);
-  await recoverAtStart(initial, log);
 
   const hotReload = createHotReload<EngineSession>({
     dir: resolve(cwd, config.mappings), initial, log,
@@ -136,11 +136,18 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     session, db: db.db, guard, clock, log, metrics, batchIdFor,
     isPaused: (pair) => paused.has(pair), onPaused: (pair) => paused.add(pair),
   });
+  // Writes cut short by the last stop are resolved before anything new is written for their pair (DESIGN §7): until
+  // then the pair's work is held, as for a paused pair, and released when its recovery is done.
+  const gatedWork: PairWork = {
+    counters: work.counters,
+    submit: (pair, items) => (recovery.isWaiting(pair) ? Promise.reject(new PairRecoveringError(pair)) : work.submit(pair, items)),
+  };
   const consumer = createInboxConsumer({
     db: db.db, owner: `${hostname()}:${process.pid}`, mappings: () => session().mappings.values(), store: () => session().store,
-    work, deadLetters: createStoreDeadLetterSink(db.db, clock), clock, log, metrics,
+    work: gatedWork, deadLetters: createStoreDeadLetterSink(db.db, clock), clock, log, metrics,
     retry: { attempts: options.retry?.attempts ?? 5, baseMs: options.retry?.baseMs ?? 1000 },
   });
+  const recovery = startRecoveryAtStart({ session: initial, log, clock, onRecovered: (pair) => consumer.release(pair), ...options.recovery });
 
   const writer = createInboxWriter(db.db, { clock });
   const adminToken = config.http.admin_token;
@@ -148,9 +155,13 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     endpoint: (system) => connections.webhookEndpoint(system),
     inbox: createStoreInboxSink(writer), clock, log, metrics,
     onStored: () => consumer.wake(),
-    probes: () => [createStoreProbe(db.db), ...circuits.probes(), ...connections.probes()],
+    probes: () => [createStoreProbe(db.db), ...circuits.probes(), ...connections.probes(), ...recoveryProbes()],
     admin: { host: config.http.host, ...(adminToken ? { token: adminToken } : {}) },
   });
+  const recoveryProbes = () => Object.entries(recovery.waiting()).map(([pair, w]) => ({
+    name: `recovery:${pair}`,
+    check: async () => ({ ok: false, detail: `waiting since ${w.since} for its unfinished writes to be resolved (${w.attempts} attempt(s), next at ${w.nextAttemptAt}): ${w.lastError}` }),
+  }));
   const liveStatus = (): LiveStatus => ({
     startedAt, queueDepth: consumer.depth, pendingRows: consumer.pendingRows,
     systems: Object.fromEntries(connections.systems.map((s) => {
@@ -158,6 +169,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       return [s, { healthy: h.ok, ...(h.detail ? { detail: h.detail } : {}), circuit: circuits.state(s) }];
     })),
     held: Object.fromEntries([...session().mappings.keys()].map((p) => [p, consumer.held(p)])),
+    recovering: recovery.waiting(),
     counters: work.counters,
   });
   const status = async () => ({ live: liveStatus(), store: await readStoreStatus(db.db, [...session().mappings.values()], clock.now()) });
@@ -186,6 +198,10 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 
   // Approval comes from another process (`concord approve`): paused pairs are looked at every 2 s.
   const pauseWatch = setInterval(() => {
+    // Work held by a pair's recovery in the instant it ended is released here; it would otherwise stay held.
+    for (const pair of session().mappings.keys()) {
+      if (!paused.has(pair) && !recovery.isWaiting(pair) && consumer.held(pair) > 0) consumer.release(pair);
+    }
     void (async () => {
       for (const pair of [...paused]) {
         if ((await getPairState(db.db, pair)).paused) continue;
@@ -211,6 +227,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     steps: [
       { name: 'intake', run: async () => {
         clearInterval(pauseWatch);
+        recovery.stop();
         hotReload.stop();
         await app.close();
         await Promise.all([polls.stop(), reconcile.stop()]);
@@ -219,6 +236,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       { name: 'drain', run: (signal) => consumer.drain(signal) },
       { name: 'batches', run: async () => {
         abort.abort();
+        await recovery.settled();
         for (const [pair, b] of batches) {
           await engineStore.finishBatch(await b, clock.now().toISOString(), { pair, ...work.counters });
         }

@@ -11,6 +11,7 @@ import { listCursors } from '../../store/cursors.js';
 import { countDeadLetters } from '../../store/dead-letters.js';
 import { countPendingInbox } from '../../store/inbox.js';
 import { getPairState } from '../../store/pair-state.js';
+import type { RecoveryWait } from './recover-at-start.js';
 
 export interface CursorStatus {
   system: string;
@@ -44,6 +45,8 @@ export interface LiveStatus {
   pendingRows: number;
   systems: Record<string, { healthy: boolean; detail?: string; circuit: string }>;
   held: Record<string, number>;
+  /** Pairs whose unfinished writes from before the start are not resolved yet: nothing new is written for them. */
+  recovering: Record<string, RecoveryWait>;
   counters: { committed: number; noop: number; failed: number; writes: Record<string, number>; conflicts: number; conflictsSettled: number };
 }
 
