@@ -5,6 +5,7 @@
  * schema sees the data (see daemon-config.ts).
  */
 import { z } from 'zod';
+import { parseDuration } from '../mapping/duration.js';
 import { systemIdPattern } from './mapping-schema.js';
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -16,6 +17,12 @@ const databaseUrl = z.string().min(1).refine(
 );
 
 const secret = z.string().min(1);
+
+/** Milliseconds as a number, or a duration as mapping files write them (`500ms`, `10s`, `2m`). */
+const requestTimeout = z.union([
+  z.number().int().positive(),
+  z.string().regex(/^[1-9]\d*(ms|s|m|h)$/, 'milliseconds (10000) or a duration such as 500ms, 10s or 2m'),
+]);
 
 const rateLimit = z.strictObject({
   /** Requests per second for this account. Default is the connector's published limit. */
@@ -44,7 +51,18 @@ export const systemConfigSchema = z.strictObject({
   webhook_secret: secret.optional().describe('The secret webhooks are signed with (or carry, for Mailchimp).'),
   webhook_secret_file: z.string().min(1).optional().describe('File holding webhook_secret; wins over webhook_secret.'),
   rate_limit: rateLimit.optional().describe('Overrides of the connector\'s published rate limit for this account.'),
+  /** How long one API request may go unanswered. Default is the connector's own limit (HubSpot 30 s, Mailchimp 120 s), else 30 s. */
+  request_timeout: requestTimeout.optional()
+    .describe('How long one API request may go unanswered before it fails as a timeout: milliseconds or a duration such as 10s. Default is the connector\'s own limit, else 30s.'),
 });
+
+/** The system's `request_timeout` in milliseconds, if set. */
+export function requestTimeoutMsOf(system: Pick<SystemConfig, 'request_timeout'>): number | undefined {
+  const t = system.request_timeout;
+  if (t === undefined || typeof t === 'number') return t;
+  const parsed = parseDuration(t);
+  return parsed.ok ? parsed.ms : undefined;
+}
 
 export const daemonConfigSchema = z.strictObject({
   database: z.strictObject({

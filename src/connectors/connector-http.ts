@@ -42,8 +42,9 @@ export function chooseAuth(facts: ConnectorFacts, settings: ConnectorSettings, d
     `system ${settings.system}: expected credentials for one of: ${options.join(', ')}; found ${Object.keys(c).join(', ') || 'none'}`);
 }
 
-/** The shared client configured from a connector's facts: base URL, auth, limit headers, timeout. */
+/** The shared client configured from a connector's facts: base URL, auth, limit headers, timeout (the system's own first). */
 export function createConnectorHttpClient(facts: ConnectorFacts, settings: ConnectorSettings, baseUrl: string, deps: ConnectorHttpDeps): HttpClient {
+  const timeoutMs = settings.requestTimeoutMs ?? facts.limits.requestTimeoutMs;
   return createHttpClient({
     system: settings.system,
     baseUrl,
@@ -51,7 +52,7 @@ export function createConnectorHttpClient(facts: ConnectorFacts, settings: Conne
     auth: chooseAuth(facts, settings, deps, baseUrl),
     rateLimitHeaders: facts.limits.headers,
     defaultRetryAfterMs: facts.limits.retryAfterDefaultMs,
-    ...(facts.limits.requestTimeoutMs ? { timeoutMs: facts.limits.requestTimeoutMs } : {}),
+    ...(timeoutMs ? { timeoutMs } : {}),
     ...(deps.clock ? { clock: deps.clock } : {}),
     ...(deps.onRateLimit ? { onRateLimit: deps.onRateLimit } : {}),
     ...(deps.resolve ? { resolve: deps.resolve } : {}),

@@ -194,6 +194,8 @@ export interface ConnectorSettings {
   credentials: Record<string, string>;
   /** True only for a system explicitly marked as a local emulator: allows http:// and loopback. */
   emulator: boolean;
+  /** How long one request may go unanswered (the system's `request_timeout`). Default is the connector facts' limit, else 30 s. */
+  requestTimeoutMs?: number;
 }
 
 export type ConnectorFactory = (settings: ConnectorSettings) => Connector;

@@ -8,7 +8,7 @@ import type { Connector, WebhookSecrets } from '../../connectors/contract.js';
 import type { HttpClient, HttpRequest } from '../../connectors/http/http-types.js';
 import type { TokenStore } from '../../connectors/http/token-store.js';
 import { createConnector } from '../../connectors/registry.js';
-import type { DaemonConfig } from '../../config/daemon-config-schema.js';
+import { requestTimeoutMsOf, type DaemonConfig } from '../../config/daemon-config-schema.js';
 import type { SystemConnection } from '../../engine/session/engine-session.js';
 import type { Clock } from '../../shared/clock.js';
 import { isConcordError } from '../../shared/errors/index.js';
@@ -81,8 +81,10 @@ export function createSystemConnections(options: SystemConnectionsOptions): Syst
   for (const system of [...options.used].sort()) {
     const sys = config.systems[system];
     if (!sys || sys.enabled === false) continue;
+    const timeoutMs = requestTimeoutMsOf(sys);
     const connector = createConnector(sys.connector ?? system, {
       system: asSystemId(system), baseUrl: sys.base_url, credentials: { ...sys.credentials }, emulator: sys.emulator,
+      ...(timeoutMs ? { requestTimeoutMs: timeoutMs } : {}),
     });
     connectors.set(system, connector);
     health.set(system, { ok: true });
