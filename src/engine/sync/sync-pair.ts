@@ -27,7 +27,10 @@ export interface SyncOptions {
   onProgress?: (p: SyncProgress) => void;
   /** Passes before giving up on quiescence. Default is 20. */
   maxPasses?: number;
-  /** Process items in groups of this many (reads and writes are batched within a group). Default is 200. */
+  /**
+   * Process items in groups of this many (reads and writes are batched within a group). Default is 1000: enough
+   * that the creates and updates of a group fill the providers' write batches (Mailchimp takes 500 members a call).
+   */
   groupSize?: number;
 }
 
@@ -92,7 +95,7 @@ export async function syncPair(deps: EngineDeps, options: SyncOptions = {}): Pro
   report.recovery = await recoverIntents(deps);
   await store.startBatch({ id: batchId, pair: mapping.pair, kind: 'sync', startedAt: clock.now().toISOString() });
   const maxPasses = options.maxPasses ?? 20;
-  const groupSize = options.groupSize ?? 200;
+  const groupSize = options.groupSize ?? 1000;
   let carried: WorkItem[] = [];
   let retryOnly = false;
   const problems = new Map<string, SyncReport['problems'][number]>();
