@@ -62,7 +62,7 @@ async function run(options: BenchOptions): Promise<Figure[]> {
     await editAll(pair, ids, 1);
     options.say(`memory: child on ${LINKED} links`);
     const small = await runChild(input);
-    await seedLinks(bench.store.db, 'sqlite', pair.mapping.pair, LINKED, big);
+    await seedLinks(bench.store.db, 'sqlite', { pair: pair.mapping.pair, from: LINKED, to: big });
     // The seed blocks the event loop for seconds; keep-alive sockets closed meanwhile must settle before reuse.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await editAll(pair, ids, 2);
