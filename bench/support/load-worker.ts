@@ -4,8 +4,9 @@
  * - `closed`: `concurrency` loops each send the next request as soon as the last was answered (throughput);
  * - `open`: requests start at a fixed rate whatever the answers (latency at an offered load); each latency
  *   is measured from the request's scheduled start, so a slow answer cannot hide the ones queued behind it.
- * A HubSpot request carries `eventsPerRequest` contact events signed with the v3 scheme HubSpot documents
- * (base64 HMAC-SHA256 of method + URL + body + timestamp with the client secret).
+ * Every request carries `eventsPerRequest` contact events signed with the v3 scheme HubSpot documents
+ * (base64 HMAC-SHA256 of method + URL + body + timestamp with the client secret), whatever the route: the
+ * bare route then gets the same bytes as the webhook route, and the generator does the same work for both.
  */
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
@@ -13,7 +14,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 
 export interface LoadSpec {
   url: string;
-  kind: 'hubspot' | 'noop';
   secret: string;
   mode: 'closed' | 'open';
   concurrency: number;
@@ -35,13 +35,17 @@ export interface LoadResult {
   statuses: Record<string, number>;
   seconds: number;
   latenciesMs: number[];
+  /**
+   * Main-thread busy time of the process that started the worker (the server's), from the first request
+   * to the last answer: filled in by `runLoad`, so the worker's own start-up is not counted.
+   */
+  serverBusyMs: number;
 }
 
 const spec = workerData as LoadSpec;
 let nextEvent = spec.firstEventId;
 
 function request(): { body: string; headers: Record<string, string> } {
-  if (spec.kind === 'noop') return { body: '[]', headers: { 'content-type': 'application/json' } };
   const now = Date.now();
   const events = Array.from({ length: spec.eventsPerRequest }, () => {
     const id = nextEvent++;
@@ -77,7 +81,7 @@ function post(body: string, headers: Record<string, string>): Promise<number> {
 }
 
 async function main(): Promise<LoadResult> {
-  const result: LoadResult = { sent: 0, ok: 0, failed: 0, statuses: {}, seconds: 0, latenciesMs: [] };
+  const result: LoadResult = { sent: 0, ok: 0, failed: 0, statuses: {}, seconds: 0, latenciesMs: [], serverBusyMs: 0 };
   const started = performance.now();
   const deadline = started + spec.durationMs;
   const send = async (scheduledAt: number) => {
@@ -118,4 +122,5 @@ async function main(): Promise<LoadResult> {
   return result;
 }
 
+parentPort?.postMessage('started');
 void main().then((r) => parentPort?.postMessage(r));
