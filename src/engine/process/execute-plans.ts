@@ -8,7 +8,7 @@ import type { WriteOp } from '../../connectors/contract.js';
 import type { Side } from '../../mapping/compiled-types.js';
 import { asLinkId, type BatchId, type LinkId, type RemoteId } from '../../shared/ids.js';
 import type { EngineDeps } from '../engine-deps.js';
-import { isUnknownOutcome, writeInBatches, type WriteOutcome } from '../plan/write-batches.js';
+import { chunkOps, isUnknownOutcome, writeInBatches, type WriteOutcome } from '../plan/write-batches.js';
 import type { AuditEntry, EngineStore, LinkBase } from '../state/engine-store.js';
 import type { ItemPlan, PlannedWrite } from './item-plan.js';
 import { readField } from './record-fields.js';
@@ -80,25 +80,55 @@ export async function executePlans(
     const res = await writeInBatches(connectors[side], mapping[side].object, ops, deps.contextFor(side));
     for (const [ref, o] of res) outcomes.set(ref, o);
   }));
-  const results: ItemResult[] = [];
-  for (const p of plans) {
-    if (p.status !== 'changes') {
-      results.push({ key: p.key, outcome: p.status === 'failed' ? 'skipped' : p.status, linkId: p.linkId, plan: p });
-      continue;
-    }
-    try {
-      results.push(await commitItem(deps, p, outcomes, journalIds, batchId));
-    } catch (err) {
-      // The writes went out but their bookkeeping could not be committed (a link refused, the database gone):
-      // the intents stay open, so recovery settles them, and this item alone is reported failed.
-      const message = err instanceof Error ? err.message : String(err);
-      deps.log.error({ event: 'engine:item:commit-failed', key: p.key, err: message }, 'commit failed after the writes');
-      results.push({ key: p.key, outcome: 'failed', plan: p, errors: [`commit failed: ${message}`] });
-    }
+  const committed = new Map<ItemPlan, ItemResult>();
+  for (const chunk of chunkOps(active, COMMIT_CHUNK)) {
+    for (const [plan, result] of await commitChunk(deps, chunk, outcomes, journalIds, batchId)) committed.set(plan, result);
   }
+  const results: ItemResult[] = plans.map((p) => committed.get(p)
+    ?? { key: p.key, outcome: p.status === 'failed' ? 'skipped' : p.status as Exclude<ItemPlan['status'], 'changes' | 'failed'>, linkId: p.linkId, plan: p });
   const settle = options.settleCreated === false || options.undoes ? [] : createdToSettle(deps, results);
   if (settle.length > 0) results.push(...(await processItems(deps, settle, batchId)).results);
   return results;
+}
+
+/**
+ * Items committed in one transaction together: each item's rows stay all-or-nothing, and a commit per item would
+ * cost most of a large sync's time. Small enough that the transaction holds the database only briefly (on SQLite,
+ * every other query of the process waits for it).
+ */
+const COMMIT_CHUNK = 100;
+
+/**
+ * Commits `plans` in one transaction; when that fails, one transaction per item, so that an item whose bookkeeping
+ * cannot be committed (a link refused, the database gone) fails alone. Its writes went out: the intents stay open
+ * and recovery settles them.
+ */
+async function commitChunk(
+  deps: EngineDeps, plans: readonly ItemPlan[], outcomes: Map<string, WriteOutcome>, journalIds: Map<string, string>, batchId: BatchId,
+): Promise<Map<ItemPlan, ItemResult>> {
+  if (plans.length > 1) {
+    try {
+      return await deps.store.transaction(async (tx) => {
+        const inTx: EngineDeps = { ...deps, store: tx };
+        const out = new Map<ItemPlan, ItemResult>();
+        for (const p of plans) out.set(p, await commitItem(inTx, p, outcomes, journalIds, batchId));
+        return out;
+      });
+    } catch {
+      // Tried again item by item below: the one that fails is reported, the others commit.
+    }
+  }
+  const out = new Map<ItemPlan, ItemResult>();
+  for (const p of plans) {
+    try {
+      out.set(p, await commitItem(deps, p, outcomes, journalIds, batchId));
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      deps.log.error({ event: 'engine:item:commit-failed', key: p.key, err: message }, 'commit failed after the writes');
+      out.set(p, { key: p.key, outcome: 'failed', plan: p, errors: [`commit failed: ${message}`] });
+    }
+  }
+  return out;
 }
 
 async function commitItem(
