@@ -7,8 +7,10 @@
  * before that leaves it in the inbox for the next start (at-least-once intake, idempotent effects).
  *
  * Work of a pair paused by the mass-change guard is held (its rows stay claimed) until approval; work
- * refused by an open circuit waits and is tried again later, without being dead-lettered.
+ * refused by an open circuit waits and is tried again later, without being dead-lettered; work the engine holds
+ * as waiting (a lookup reference not linked yet) is tried again on its own (waiting-work.ts).
  */
+import { lookupPairs } from '../../engine/process/lookup-context.js';
 import type { EngineStore } from '../../engine/state/engine-store.js';
 import type { WorkItem } from '../../engine/process/process-items.js';
 import type { CompiledMapping, Side } from '../../mapping/compiled-types.js';
@@ -25,7 +27,8 @@ import type { DeadLetterSink } from '../resilience/dead-letter-sink.js';
 import { runWithResilience, type RetryOptions } from '../resilience/run-with-resilience.js';
 import type { RuntimeMetrics } from '../metrics.js';
 import { routeEvent, type RoutedItem } from './pair-routing.js';
-import { ItemFailedError, PairPausedError, type PairWork } from './pair-work.js';
+import { ItemFailedError, ItemsWaitingError, PairPausedError, type PairWork } from './pair-work.js';
+import { createWaitingWork, type WaitingWorkOptions } from './waiting-work.js';
 
 export interface InboxConsumerOptions {
   db: Db;
@@ -47,6 +50,8 @@ export interface InboxConsumerOptions {
   idleMs?: number;
   /** Wait after an open circuit before trying the work again. Default is 5000 ms. */
   deferMs?: number;
+  /** Tries of work held as waiting (see waiting-work.ts); `forMs` defaults to half the claim, at most 5 minutes. */
+  waiting?: Pick<WaitingWorkOptions, 'baseMs' | 'maxMs' | 'forMs'>;
 }
 
 interface KeyWork {
@@ -69,6 +74,8 @@ export interface InboxConsumer {
   /** Rows claimed and not yet ended (waiting, running, held or deferred). */
   readonly pendingRows: number;
   held(pair: string): number;
+  /** Items of a pair waiting to be tried again. */
+  waiting(pair: string): number;
 }
 
 /** Webhooks are live changes and go first; polls are catch-up; reconcile is backfill. */
@@ -90,6 +97,22 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
   let stopped = true;
   let loop: Promise<void> | undefined;
   let wakeUp: (() => void) | undefined;
+  const lookupsByMapping = new WeakMap<CompiledMapping, string[]>();
+  const waiting = createWaitingWork({
+    clock,
+    forMs: Math.min(300_000, claimMs / 2),
+    ...options.waiting,
+    retry: (key, w) => { merge(key, w); queue.enqueue(key); },
+    lookupsOf: (pair) => {
+      for (const m of options.mappings()) {
+        if (m.pair !== pair) continue;
+        const known = lookupsByMapping.get(m) ?? [...new Set([...lookupPairs(m).values()].flat())];
+        lookupsByMapping.set(m, known);
+        return known;
+      }
+      return [];
+    },
+  });
 
   const merge = (key: string, w: KeyWork) => {
     const existing = keyWork.get(key);
@@ -121,13 +144,16 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
     const where = first ? systemOf(w.pair, first.side) : undefined;
     // The dead letter belongs to the system whose write failed, which is known only from the failure.
     let failedSystem: string | undefined;
+    let linked = 0;
+    let waitingItems: ItemsWaitingError | undefined;
     const deadLetters: DeadLetterSink = { add: (letter) => options.deadLetters.add({ ...letter, ...(failedSystem ? { system: failedSystem } : {}) }) };
     const result = await runWithResilience(async () => {
       try {
-        await options.work.submit(w.pair, items);
+        linked = (await options.work.submit(w.pair, items)).linked;
         return 'done' as const;
       } catch (err) {
         if (err instanceof PairPausedError) return 'held' as const;
+        if (err instanceof ItemsWaitingError) { waitingItems = err; linked = err.linked; return 'waiting' as const; }
         if (isConcordError(err) && err.code === 'CONCORD_ERR_RUNTIME_CIRCUIT_OPEN') return 'deferred' as const;
         if (err instanceof ItemFailedError && err.system) failedSystem = err.system;
         throw err;
@@ -153,6 +179,18 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
       const timer = setTimeout(() => { deferred.delete(timer); merge(key, w); queue.enqueue(key); }, deferMs);
       deferred.add(timer);
       return;
+    }
+    if (result.ok && result.value === 'waiting' && waitingItems) {
+      const held = new Map(waitingItems.items.map((i) => [`${i.side}:${i.id}`, i]));
+      waiting.settle(w.pair, items.filter((i) => !held.has(`${i.side}:${i.id}`)));
+      const kept = waiting.park(key, { pair: w.pair, items: held, rows: w.rows });
+      if (linked > 0) waiting.linked(w.pair);
+      if (kept) return;
+      log.warn({ event: 'work:item:wait-ended', key, pair: w.pair, reasons: waitingItems.reasons },
+        'work item still waiting after its tries; it is tried again at its next change');
+    } else {
+      waiting.settle(w.pair, items);
+      if (linked > 0) waiting.linked(w.pair);
     }
     await finishRows(w.rows);
   };
@@ -240,6 +278,7 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
       await loop;
       for (const t of deferred) clearTimeout(t);
       deferred.clear();
+      waiting.close();
     },
     async drain(signal) {
       if (signal?.aborted) return;
@@ -256,5 +295,6 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
     get depth() { return queue.depth; },
     get pendingRows() { return rowRefs.size; },
     held: (pair) => heldByPair.get(pair)?.size ?? 0,
+    waiting: (pair) => waiting.counts()[pair] ?? 0,
   };
 }

@@ -7,7 +7,9 @@
  *
  * A batch is planned first and checked by the mass-change guard; a tripped guard pauses the pair and
  * nothing of the batch is written. Each submitted key learns its own outcome: a failed item rejects
- * only its own key (which then retries and, after the last attempt, goes to the dead-letter queue).
+ * only its own key (which then retries and, after the last attempt, goes to the dead-letter queue); an item the
+ * engine holds as waiting rejects its key with the items that wait, to be tried again later; a key that ends
+ * learns whether its work linked records, which is what lookups waiting on the pair wait for.
  */
 import { sql } from 'kysely';
 import type { EngineSession } from '../../engine/session/engine-session.js';
@@ -41,10 +43,29 @@ export class ItemFailedError extends Error {
   }
 }
 
+/**
+ * Items the engine held as waiting: a lookup reference not linked yet, or a filter that failed to evaluate.
+ * Nothing was written for them; the rest of the key's items ended.
+ */
+export class ItemsWaitingError extends Error {
+  /** `linked`: as in `WorkDone`, for the key's items that did end. */
+  constructor(readonly items: readonly WorkItem[], readonly reasons: readonly string[], readonly linked: number) {
+    super(`waiting: ${reasons.join('; ') || 'no detail'}`);
+  }
+}
+
+/** How a key's work ended. */
+export interface WorkDone {
+  /** Records of the pair its items linked (matched or created). */
+  linked: number;
+}
+
 export interface WorkCounters {
   committed: number;
   noop: number;
   failed: number;
+  /** Item passes that ended waiting (each retry of a waiting item counts again). */
+  waiting: number;
   writes: Record<string, number>;
   /** Manual conflicts opened. */
   conflicts: number;
@@ -69,14 +90,14 @@ export interface PairWorkOptions {
 }
 
 export interface PairWork {
-  /** Processes the items (of one key); resolves when they ended, rejects with why one did not. */
-  submit(pair: string, items: readonly WorkItem[]): Promise<void>;
+  /** Processes the items (of one key); resolves when they ended, rejects with why one did not (or `ItemsWaitingError`). */
+  submit(pair: string, items: readonly WorkItem[]): Promise<WorkDone>;
   readonly counters: WorkCounters;
 }
 
 interface Entry {
   items: readonly WorkItem[];
-  resolve(): void;
+  resolve(done: WorkDone): void;
   reject(err: unknown): void;
 }
 
@@ -87,7 +108,7 @@ export function createPairWork(options: PairWorkOptions): PairWork {
   const maxItems = options.maxItems ?? 100;
   const pending = new Map<string, { entries: Entry[]; count: number; timer?: NodeJS.Timeout }>();
   const linkCounts = new Map<string, { n: number; at: number }>();
-  const counters: WorkCounters = { committed: 0, noop: 0, failed: 0, writes: {}, conflicts: 0, conflictsSettled: 0 };
+  const counters: WorkCounters = { committed: 0, noop: 0, failed: 0, waiting: 0, writes: {}, conflicts: 0, conflictsSettled: 0 };
 
   const linksOf = async (pair: string): Promise<number> => {
     const now = options.clock.now().getTime();
@@ -119,6 +140,9 @@ export function createPairWork(options: PairWorkOptions): PairWork {
       } else if (r.outcome === 'failed' || r.outcome === 'stale') {
         counters.failed += 1;
         for (const w of r.plan.writes) options.metrics.writes.inc({ system: mapping[w.side].system, result: 'failed' });
+      } else if (r.outcome === 'waiting') {
+        counters.waiting += 1;
+        options.log.info({ event: 'engine:item:waiting', pair, key: r.key, notes: r.plan.notes }, 'work item waiting');
       } else {
         counters.noop += 1;
       }
@@ -129,7 +153,7 @@ export function createPairWork(options: PairWorkOptions): PairWork {
     const session = options.session();
     if (!session.mappings.has(pair)) {
       // The pair was removed by a hot reload: its work has no pair to go to.
-      for (const e of entries) e.resolve();
+      for (const e of entries) e.resolve({ linked: 0 });
       return;
     }
     if (options.isPaused(pair)) {
@@ -166,9 +190,15 @@ export function createPairWork(options: PairWorkOptions): PairWork {
       }
     }
     for (const e of entries) {
-      const bad = e.items.map((i) => byItem.get(itemKey(i))).find((r) => r !== undefined && (r.outcome === 'failed' || r.outcome === 'stale'));
-      if (!bad) e.resolve();
-      else {
+      const ended = e.items.map((i) => ({ item: i, result: byItem.get(itemKey(i)) }));
+      const bad = ended.map((x) => x.result).find((r) => r !== undefined && (r.outcome === 'failed' || r.outcome === 'stale'));
+      const waiting = ended.filter((x) => x.result?.outcome === 'waiting');
+      const linked = new Set(ended.filter((x) => x.result?.outcome === 'committed' && x.result.plan.newLink).map((x) => x.result!.key)).size;
+      if (!bad && waiting.length > 0) {
+        e.reject(new ItemsWaitingError(waiting.map((x) => x.item), [...new Set(waiting.flatMap((x) => x.result!.plan.notes))], linked));
+      } else if (!bad) {
+        e.resolve({ linked });
+      } else {
         const notes = bad.outcome === 'failed' ? [...bad.errors, ...bad.plan.notes] : ['still stale after re-reading', ...bad.plan.notes];
         const forGood = bad.outcome === 'failed' && bad.refusedForGood !== undefined;
         // A refused item's letter belongs to the side that refused, not to one whose write went through.
@@ -193,7 +223,7 @@ export function createPairWork(options: PairWorkOptions): PairWork {
   return {
     counters,
     submit(pair, items) {
-      return new Promise<void>((resolve, reject) => {
+      return new Promise<WorkDone>((resolve, reject) => {
         let group = pending.get(pair);
         if (!group) {
           group = { entries: [], count: 0 };

@@ -47,7 +47,7 @@ export interface LiveStatus {
   held: Record<string, number>;
   /** Pairs whose unfinished writes from before the start are not resolved yet: nothing new is written for them. */
   recovering: Record<string, RecoveryWait>;
-  counters: { committed: number; noop: number; failed: number; writes: Record<string, number>; conflicts: number; conflictsSettled: number };
+  counters: { committed: number; noop: number; failed: number; waiting: number; writes: Record<string, number>; conflicts: number; conflictsSettled: number };
 }
 
 export async function readStoreStatus(db: Db, mappings: readonly CompiledMapping[], now: Date): Promise<StoreStatus> {
