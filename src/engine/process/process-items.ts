@@ -4,7 +4,7 @@
  * back to the read step, a bounded number of times.
  */
 import type { RemoteRecord } from '../../connectors/contract.js';
-import type { Side } from '../../mapping/compiled-types.js';
+import type { CompiledMapping, Side } from '../../mapping/compiled-types.js';
 import type { BatchId, LinkId, RemoteId } from '../../shared/ids.js';
 import { decideLinks, type UnlinkedRecord } from '../link/match-records.js';
 import type { EngineDeps } from '../engine-deps.js';
@@ -16,6 +16,8 @@ import { prefetchLookups } from './lookup-context.js';
 import { prepareCreate } from './prepare-create.js';
 import { prepareLinked, seenOf } from './prepare-linked.js';
 import { listedWithKey, type ListedRecords } from './listed-records.js';
+import { readField } from './record-fields.js';
+import { sameValue } from './same-value.js';
 
 /** A record that changed (or may have) on one side. */
 export interface WorkItem {
@@ -66,12 +68,21 @@ interface Planned {
   withoutTimes: boolean;
 }
 
-/** A link whose only changed sides, as listed, are at the versions its base holds: Concord's own echo, or nothing new. */
-function unchangedSinceBase(link: LinkRecord, base: LinkBase | undefined, listedSides: ReadonlyMap<Side, RemoteRecord | undefined>): boolean {
+/**
+ * A link whose sides that came in, as listed, hold every mapped field at the value its base holds for that side:
+ * nothing changed there since both sides agreed (typically Concord's own write coming back), so the other side
+ * need not be read. Values, not the record version, decide: a write without a version check may have carried
+ * along someone else's change, which the version the write answered would hide.
+ */
+function unchangedSinceBase(mapping: CompiledMapping, link: LinkRecord, base: LinkBase | undefined, listedSides: ReadonlyMap<Side, RemoteRecord | undefined>): boolean {
   if (!base || listedSides.size === 0) return false;
-  if (Object.values(base.fields).some((f) => f.left.pending !== undefined || f.right.pending !== undefined)) return false;
   for (const [side, record] of listedSides) {
-    if (!record || record.deleted || record.id !== (side === 'left' ? link.leftId : link.rightId) || record.version !== base[side].version) return false;
+    if (!record || record.deleted || record.id !== (side === 'left' ? link.leftId : link.rightId)) return false;
+    for (const f of mapping.fields) {
+      const agreed = base.fields[f.id];
+      if (!agreed || agreed.left.pending !== undefined || agreed.right.pending !== undefined) return false;
+      if (!sameValue(readField(record.fields, f[side]), agreed[side].value)) return false;
+    }
   }
   return true;
 }
@@ -84,8 +95,12 @@ async function planFrom(deps: EngineDeps, items: readonly WorkItem[], options: P
   // Per link, the sides its items came in on, with the listed record when every item of that side was listed.
   const linkSides = new Map<LinkId, Map<Side, RemoteRecord | undefined>>();
   const given: Record<Side, Map<RemoteId, RemoteRecord>> = { left: new Map(), right: new Map() };
-  if (!fresh) {
-    for (const item of items) if (item.listed) given[item.side].set(item.id, item.listed);
+  // A listed record Concord wrote since in this pass (the pass's view no longer holds it) is read instead.
+  const usable = (item: WorkItem): RemoteRecord | undefined =>
+    fresh || !item.listed || (options.listed && options.listed.records[item.side].get(item.id) !== item.listed) ? undefined : item.listed;
+  for (const item of items) {
+    const listed = usable(item);
+    if (listed) given[item.side].set(item.id, listed);
   }
   const known = {
     left: await store.findLinksBySide(mapping.pair, 'left', items.filter((i) => i.side === 'left').map((i) => i.id)),
@@ -96,7 +111,7 @@ async function planFrom(deps: EngineDeps, items: readonly WorkItem[], options: P
     if (link) {
       links.set(link.id, link);
       const sides = linkSides.get(link.id) ?? new Map<Side, RemoteRecord | undefined>();
-      sides.set(item.side, sides.has(item.side) && !sides.get(item.side) ? undefined : fresh ? undefined : item.listed);
+      sides.set(item.side, sides.has(item.side) && !sides.get(item.side) ? undefined : usable(item));
       linkSides.set(link.id, sides);
     } else if (!seenUnlinked.has(`${item.side}:${item.id}`)) {
       seenUnlinked.add(`${item.side}:${item.id}`);
@@ -110,12 +125,12 @@ async function planFrom(deps: EngineDeps, items: readonly WorkItem[], options: P
   for (const link of [...links.values()]) {
     if (fresh || options.forced?.has(link.id) || conflicts.has(link.id)) continue;
     const sides = linkSides.get(link.id)!;
-    if (!unchangedSinceBase(link, bases.get(link.id), sides)) continue;
+    if (!unchangedSinceBase(mapping, link, bases.get(link.id), sides)) continue;
     // Nothing changed since both sides agreed: no read of the other side is needed to know there is nothing to do.
     const plan = emptyPlan(mapping.pair, `link:${link.id}`, 'noop');
     plan.linkId = link.id;
     plan.seen = Object.fromEntries([...sides].map(([side, r]) => [side, seenOf(r!)]));
-    plan.notes.push('unchanged since the sides last agreed (its listed version is the one the base holds)');
+    plan.notes.push('unchanged since the sides last agreed (every mapped field as listed holds the agreed value)');
     planned.push({ plan, withoutTimes: false });
     links.delete(link.id);
   }
