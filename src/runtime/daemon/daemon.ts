@@ -169,6 +169,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       return [s, { healthy: h.ok, ...(h.detail ? { detail: h.detail } : {}), circuit: circuits.state(s) }];
     })),
     held: Object.fromEntries([...session().mappings.keys()].map((p) => [p, consumer.held(p)])),
+    waiting: Object.fromEntries([...session().mappings.keys()].map((p) => [p, consumer.waiting(p)])),
     recovering: recovery.waiting(),
     counters: work.counters,
   });

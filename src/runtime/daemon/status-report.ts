@@ -45,6 +45,8 @@ export interface LiveStatus {
   pendingRows: number;
   systems: Record<string, { healthy: boolean; detail?: string; circuit: string }>;
   held: Record<string, number>;
+  /** Records held as waiting (a lookup reference not linked yet), to be tried again, per pair. */
+  waiting: Record<string, number>;
   /** Pairs whose unfinished writes from before the start are not resolved yet: nothing new is written for them. */
   recovering: Record<string, RecoveryWait>;
   counters: { committed: number; noop: number; failed: number; waiting: number; writes: Record<string, number>; conflicts: number; conflictsSettled: number };
