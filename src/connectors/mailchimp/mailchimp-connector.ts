@@ -11,7 +11,7 @@ import { mailchimpBaseUrl, mailchimpFacts, memberListSchema, memberSchema, subsc
 import { mailchimpWebhook } from './mailchimp-webhook.js';
 import { writeMailchimp } from './mailchimp-write.js';
 
-/** Reads a few members at a time: there is no batch read, and the account allows 10 connections in all. */
+/** Reads a few members at a time by id: the account allows 10 connections in all. */
 const READ_FAN_OUT = 4;
 
 /**
@@ -60,11 +60,47 @@ async function* listChangedMailchimp(object: string, cursor: Cursor | null, ctx:
   }
 }
 
+/**
+ * Fewest ids for which the member list is tried first: below it, its first page (up to 1000 members) would cost
+ * more than it could save.
+ */
+const LIST_READ_MIN = 20;
+
+/**
+ * Members by id from pages of the audience's member list (`GET /lists/{list_id}/members`, `count` up to 1000,
+ * `offset`): the API has no read of many members by id, and one GET per member costs one call each. The first page
+ * tells the audience's size (`total_items`); the listing goes on only while the pages left are fewer than the ids
+ * still missing. What it does not find (archived members, which a listing without `status` may leave out; members
+ * added meanwhile) is read one by one after.
+ */
+async function readFromMemberList(path: string, wanted: ReadonlySet<RemoteId>, out: Map<RemoteId, RemoteRecord>, ctx: ConnectorContext): Promise<void> {
+  const count = mailchimpFacts.pagination.maxPageSize;
+  let missing = wanted.size;
+  for (let offset = 0; ;) {
+    const where = `system mailchimp: GET ${path}`;
+    const res = await ctx.http.request({ method: 'GET', url: path, priority: 1, signal: ctx.signal, query: { count, offset } });
+    const page = parseBodyAs(memberListSchema, assertOk(res, where), where);
+    for (const m of page.members) {
+      const id = asRemoteId(m.id);
+      if (!wanted.has(id)) continue;
+      if (!out.has(id)) missing -= 1;
+      out.set(id, toRemoteRecord(m));
+    }
+    offset += page.members.length;
+    const total = page.total_items ?? offset;
+    const pagesLeft = Math.ceil(Math.max(0, total - offset) / count);
+    if (page.members.length < count || missing === 0 || pagesLeft === 0 || pagesLeft >= missing) return;
+  }
+}
+
+/** Members by id (see `readFromMemberList` for many); an id Mailchimp does not know comes back deleted. */
 async function getMailchimp(object: string, ids: RemoteId[], ctx: ConnectorContext): Promise<Map<RemoteId, RemoteRecord>> {
   const path = objectPath(mailchimpFacts, object, ctx.params);
   const out = new Map<RemoteId, RemoteRecord>();
+  const wanted = new Set(ids);
+  if (wanted.size >= LIST_READ_MIN) await readFromMemberList(path, wanted, out, ctx);
   const queue = new PQueue({ concurrency: READ_FAN_OUT });
-  await Promise.all([...new Set(ids)].map((id) => queue.add(async () => {
+  await Promise.all([...wanted].filter((id) => !out.has(id)).map((id) => queue.add(async () => {
     const where = `system mailchimp: GET ${path}/${id}`;
     const res = await ctx.http.request({ method: 'GET', url: `${path}/${encodeURIComponent(id)}`, priority: 1, signal: ctx.signal });
     if (res.status === 404) {

@@ -84,6 +84,39 @@ describe('Mailchimp get and find', () => {
   });
 });
 
+describe('Mailchimp get of many members', () => {
+  const memberGets = () => server.seen.filter((r) => r.method === 'GET' && /\/members\/[0-9a-f]{32}$/.test(r.path)).length;
+  const listPages = () => server.seen.filter((r) => r.method === 'GET' && r.path.endsWith('/members')).length;
+
+  it('reads many members from pages of the member list, and what the pages lack one by one', async () => {
+    for (let i = 0; i < 1_200; i++) server.add({ email_address: `p${i}@example.com` });
+    const wanted = [...Array.from({ length: 300 }, (_, i) => subscriberHash(`p${i * 4}@example.com`)), asRemoteId('0'.repeat(32))];
+    const got = await connector.get('members', wanted, ctx);
+    expect(got.size).toBe(301);
+    expect(got.get(subscriberHash('p1196@example.com'))).toMatchObject({ fields: { email_address: 'p1196@example.com' } });
+    expect(got.get(asRemoteId('0'.repeat(32)))).toMatchObject({ deleted: true });
+    // Two pages of 1000 instead of 300 reads; only the unknown id is asked for by itself.
+    expect(listPages()).toBe(2);
+    expect(memberGets()).toBe(1);
+  });
+
+  it('stops paging when the pages left are more than the ids still missing, and reads those by id', async () => {
+    for (let i = 0; i < 30_000; i++) server.add({ email_address: `q${i}@example.com` });
+    const wanted = Array.from({ length: 25 }, (_, i) => subscriberHash(`q${29_000 + i}@example.com`));
+    const got = await connector.get('members', wanted, ctx);
+    expect([...got.values()].filter((r) => !r.deleted)).toHaveLength(25);
+    expect(listPages()).toBe(1);
+    expect(memberGets()).toBe(25);
+  });
+
+  it('reads a few members by id, without listing', async () => {
+    for (let i = 0; i < 50; i++) server.add({ email_address: `r${i}@example.com` });
+    await connector.get('members', Array.from({ length: 5 }, (_, i) => subscriberHash(`r${i}@example.com`)), ctx);
+    expect(listPages()).toBe(0);
+    expect(memberGets()).toBe(5);
+  });
+});
+
 describe('Mailchimp write', () => {
   it('creates by batch subscribe with per-member results, sets tags, patches updates and archives deletes', async () => {
     server.add({ email_address: 'exists@example.com', merge_fields: { FNAME: 'Old' }, tags: ['old', 'keep'] });
