@@ -181,9 +181,9 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
       return;
     }
     if (result.ok && result.value === 'waiting' && waitingItems) {
-      const held = new Map(waitingItems.items.map((i) => [`${i.side}:${i.id}`, i]));
-      waiting.settle(w.pair, items.filter((i) => !held.has(`${i.side}:${i.id}`)));
-      const kept = waiting.park(key, { pair: w.pair, items: held, rows: w.rows });
+      const stillWaiting = new Map(waitingItems.items.map((i) => [`${i.side}:${i.id}`, i]));
+      waiting.settle(w.pair, items.filter((i) => !stillWaiting.has(`${i.side}:${i.id}`)));
+      const kept = waiting.park(key, { pair: w.pair, items: stillWaiting, rows: w.rows });
       if (linked > 0) waiting.linked(w.pair);
       if (kept) return;
       log.warn({ event: 'work:item:wait-ended', key, pair: w.pair, reasons: waitingItems.reasons },
