@@ -162,8 +162,8 @@ export async function startHubSpotEmulator(options: HubSpotEmulatorOptions = {})
   return startProviderEmulator({
     provider: 'hubspot',
     credentials: publicCredentials,
-    ...(options.port !== undefined ? { port: options.port } : {}),
-    ...(options.host ? { host: options.host } : {}),
+    port: options.port,
+    host: options.host,
     adapter,
     data: (url) => createHubSpotAdmin({
       ctx,

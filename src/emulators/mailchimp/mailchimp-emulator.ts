@@ -109,8 +109,8 @@ export async function startMailchimpEmulator(options: MailchimpEmulatorOptions =
   return startProviderEmulator({
     provider: 'mailchimp',
     credentials: publicCredentials,
-    ...(options.port !== undefined ? { port: options.port } : {}),
-    ...(options.host ? { host: options.host } : {}),
+    port: options.port,
+    host: options.host,
     adapter,
     data: (url) => createMailchimpAdmin({
       ctx,
