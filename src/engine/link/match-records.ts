@@ -6,6 +6,7 @@
  */
 import type { RemoteRecord } from '../../connectors/contract.js';
 import type { MatchRule, Side } from '../../mapping/compiled-types.js';
+import type { RemoteId } from '../../shared/ids.js';
 import { otherSide, type EngineDeps } from '../engine-deps.js';
 import { chunkOps } from '../plan/write-batches.js';
 import { readField } from '../process/record-fields.js';
@@ -86,6 +87,20 @@ export async function decideLinks(deps: EngineDeps, unlinked: readonly UnlinkedR
     return index;
   }));
 
+  // The links the candidates already have, in one query per side instead of one per candidate.
+  const candidateIds = { left: new Set<RemoteId>(), right: new Set<RemoteId>() };
+  for (const { side, record } of unlinked) {
+    mapping.match.forEach((rule, i) => {
+      const key = record.deleted ? undefined : keyOf(rule, side, record);
+      if (key === undefined) return;
+      for (const id of indexes[i]![otherSide(side)].get(key)?.keys() ?? []) candidateIds[otherSide(side)].add(id as RemoteId);
+    });
+  }
+  const linkedAlready = {
+    left: await store.findLinksBySide(mapping.pair, 'left', [...candidateIds.left]),
+    right: await store.findLinksBySide(mapping.pair, 'right', [...candidateIds.right]),
+  };
+
   for (const { side, record } of unlinked) {
     if (decided[side].has(record.id) || taken[side].has(record.id)) continue;
     decided[side].add(record.id);
@@ -110,7 +125,7 @@ export async function decideLinks(deps: EngineDeps, unlinked: readonly UnlinkedR
       }
       const candidate = candidates[0];
       if (!candidate) continue;
-      const existing = await store.findLinkBySide(mapping.pair, other, candidate.id);
+      const existing = linkedAlready[other].get(candidate.id);
       if (existing || taken[other].has(candidate.id)) {
         const partner = existing ? (other === 'left' ? existing.rightId : existing.leftId) : '(linked in this pass)';
         outcome = duplicate(side, record, key, side, [record.id, partner], rule);

@@ -197,7 +197,8 @@ async function commitItem(
       return;
     }
     if (plan.base) {
-      const base = finishBase(plan, ok, allOk, await tx.loadBase(linkId));
+      // A link made by this item has no stored base yet.
+      const base = finishBase(plan, ok, allOk, plan.linkId === null ? undefined : await tx.loadBase(linkId));
       const refused = mergeRefusals(base.refused, refusals);
       await tx.saveBase(linkId, refused ? { ...base, refused } : base);
       remembered = Object.keys(refusals).length > 0;
