@@ -10,7 +10,6 @@
  * (no webhook event for that record since shortly before its modification) counts for the dead-man's
  * switch.
  */
-import { sql } from 'kysely';
 import type { SystemConnection } from '../../engine/session/engine-session.js';
 import type { CompiledMapping, Side } from '../../mapping/compiled-types.js';
 import type { Clock } from '../../shared/clock.js';
@@ -105,7 +104,10 @@ export function createIntakePollJobs(options: IntakePollOptions, intakes: Intake
           const fresh = events.filter((_e, i) => inserted.isNew[i] && !ownWrites.has(i));
           changes += fresh.length;
           // The first poll reads what was there before Concord ran: nothing a webhook could have announced.
-          if (stored !== null) for (const e of fresh) if (!(await announced(options.db, e, slackMs))) unannounced += 1;
+          if (stored !== null && fresh.length > 0) {
+            const lastWebhook = await lastWebhookAt(options.db, side.system, side.object, fresh.map((e) => e.remoteId));
+            for (const e of fresh) if (!announced(e, lastWebhook.get(e.remoteId), slackMs)) unannounced += 1;
+          }
           if (inserted.inserted > 0) options.onStored?.();
           options.log.debug({ event: 'poll:page:checkpointed', system: side.system, object: objectKey, records: page.records.length, stored: fresh.length }, 'poll page stored');
           if (page.done) break;
@@ -139,12 +141,26 @@ async function agreedVersions(db: Db, pair: string, side: Side, ids: readonly st
   return out;
 }
 
+/**
+ * When the last webhook event (not a poll's or a reconcile's) for each record arrived, keyed by remote id;
+ * records without one are absent. One read per page, not one per changed record.
+ */
+async function lastWebhookAt(db: Db, system: string, object: string, remoteIds: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const ids = [...new Set(remoteIds)];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db.selectFrom('inbox').select('remote_id').select((eb) => eb.fn.max('received_at').as('last'))
+      .where('system', '=', system).where('object', '=', object).where('remote_id', 'in', ids.slice(i, i + 500))
+      .where('event_id', 'not like', 'poll:%').where('event_id', 'not like', 'reconcile:%')
+      .groupBy('remote_id').execute();
+    for (const row of rows) if (row.last !== null) out.set(row.remote_id, String(row.last));
+  }
+  return out;
+}
+
 /** Whether a webhook event for the record arrived since shortly before the change. */
-async function announced(db: Db, e: InboxEvent, slackMs: number): Promise<boolean> {
+function announced(e: InboxEvent, lastWebhook: string | undefined, slackMs: number): boolean {
+  if (lastWebhook === undefined) return false;
   const since = new Date(Date.parse(e.occurredAt ?? '1970-01-01T00:00:00Z') - slackMs).toISOString();
-  const row = await db.selectFrom('inbox').select(sql<number>`1`.as('x'))
-    .where('system', '=', e.system).where('object', '=', e.object).where('remote_id', '=', e.remoteId)
-    .where('event_id', 'not like', 'poll:%').where('event_id', 'not like', 'reconcile:%')
-    .where('received_at', '>=', since).limit(1).executeTakeFirst();
-  return row !== undefined;
+  return lastWebhook >= since;
 }

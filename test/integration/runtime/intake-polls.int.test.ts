@@ -3,6 +3,7 @@ import type { HttpClient } from '../../../src/connectors/http/http-types.js';
 import { syncPair } from '../../../src/engine/sync/sync-pair.js';
 import { createIntakePollJobs, intakesOf } from '../../../src/runtime/daemon/intake-polls.js';
 import { silentLogger } from '../../../src/shared/logger.js';
+import { insertInboxEvents } from '../../../src/store/inbox.js';
 import { describeEachDialect } from '../../support/db.js';
 import { createFixture } from '../engine/engine-fixture.js';
 
@@ -38,5 +39,30 @@ describeEachDialect('intake poll', (getStore) => {
     expect(outcome.changes).toBe(3);
     // The same versions read again are not counted twice.
     expect((await crm.pollOnce(new AbortController().signal)).changes).toBe(0);
+  });
+});
+
+// A store of its own: the records' ids and versions repeat those of the block above.
+describeEachDialect('intake poll and webhooks', (getStore) => {
+  it('counts for the dead-man\'s switch only the changes no webhook announced', async () => {
+    const f = createFixture(getStore, { mapping: contacts });
+    const people = Array.from({ length: 3 }, (_, i) => f.left.put('contacts', { email: `a${i}@example.com`, firstname: `A${i}` }));
+    expect((await syncPair(f.deps)).quiescent).toBe(true);
+    const jobs = createIntakePollJobs({
+      db: getStore().db,
+      clock: f.clock, log: silentLogger,
+      connection: (system) => ({ connector: system === 'crm' ? f.left : f.right, http: {} as HttpClient }),
+    }, intakesOf([f.mapping], () => true));
+    const crm = jobs.find((j) => j.object.startsWith('crm/'))!;
+    await crm.pollOnce(new AbortController().signal);
+
+    f.clock.advance(1000);
+    // A webhook told of the first person's edit; the other two changed without one.
+    await insertInboxEvents(getStore().db, [
+      { system: 'crm', object: 'contacts', remoteId: people[0]!.id, eventId: 'wh-1', kind: 'upsert' },
+    ], f.clock.now());
+    for (const p of people) f.left.edit('contacts', p.id, { firstname: 'Edited' });
+    const outcome = await crm.pollOnce(new AbortController().signal);
+    expect(outcome).toMatchObject({ changes: 3, unannounced: 2 });
   });
 });
