@@ -24,7 +24,7 @@ const CHANGED = 100;
 async function run(options: BenchOptions, dialect: StoreDialect | undefined): Promise<Figure[]> {
   const d = dialect ?? 'sqlite';
   const sizes = options.quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
-  const repeats = 3;
+  const repeats = 5;
   // Time is the median of `repeats` cycles (the machine is shared); rows and statements are the same each time.
   const pair = await startEmulatedPair();
   const bench = await openBenchStore(d);
@@ -47,7 +47,7 @@ async function run(options: BenchOptions, dialect: StoreDialect | undefined): Pr
       for (const job of jobs) changes += (await job.pollOnce(new AbortController().signal)).changes;
       const ms = performance.now() - t0;
       const top = counter.slowest(2).map((q) => `${q.sql.replace(/\s+/g, ' ').slice(0, 60)}... x${q.runs} ${q.ms.toFixed(0)} ms`);
-      return { ms, rows: counter.rows, statements: counter.statements, changes, top };
+      return { ms, rows: counter.rows, statements: counter.statements, storeMs: counter.storeMs, changes, top };
     };
     await cycle();
     let have = CHANGED;
@@ -82,10 +82,10 @@ async function run(options: BenchOptions, dialect: StoreDialect | undefined): Pr
       figures.push(
         { bench: 'polling-cost', name: `no changes, ${label}: time [${d}]`, value: percentile(quiet.map((c) => c.ms), 50), unit: 'ms',
           note: `${q.changes} changes stored; full-table scans: ${quietScans.join(', ') || 'none'}` },
-        { bench: 'polling-cost', name: `no changes, ${label}: rows read [${d}]`, value: q.rows, unit: 'rows', note: `${q.statements} statements` },
+        { bench: 'polling-cost', name: `no changes, ${label}: rows read [${d}]`, value: q.rows, unit: 'rows', note: `${q.statements} statements, ${q.storeMs.toFixed(1)} ms waiting on the store` },
         { bench: 'polling-cost', name: `100 changes, ${label}: time [${d}]`, value: busy.ms, unit: 'ms',
           note: `${busy.changes} changes stored; full-table scans: ${busyScans.join(', ') || 'none'}; most time in: ${busy.top.join('; ')}` },
-        { bench: 'polling-cost', name: `100 changes, ${label}: rows read [${d}]`, value: busy.rows, unit: 'rows', note: `${busy.statements} statements` },
+        { bench: 'polling-cost', name: `100 changes, ${label}: rows read [${d}]`, value: busy.rows, unit: 'rows', note: `${busy.statements} statements, ${busy.storeMs.toFixed(1)} ms waiting on the store` },
       );
     }
     // Flatness as a ratio: the largest size's cycle over the smallest's.

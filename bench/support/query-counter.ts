@@ -15,6 +15,8 @@ export interface QueryCounter {
   reset(): void;
   /** Tables some statement run since the last reset reads in full, per the planner. */
   fullScans(): Promise<string[]>;
+  /** Time spent waiting on statements since the last reset, ms. */
+  readonly storeMs: number;
   /** The distinct statements since the last reset that took longest in all, longest first. */
   slowest(n: number): Array<{ sql: string; runs: number; ms: number }>;
 }
@@ -47,6 +49,7 @@ export function createQueryCounter(base: Kysely<Database>, dialect: StoreDialect
     db: base.withPlugin(plugin),
     get statements() { return statements; },
     get rows() { return rows; },
+    get storeMs() { return [...spent.values()].reduce((sum, t) => sum + t.ms, 0); },
     reset() { statements = 0; rows = 0; seen.clear(); spent.clear(); },
     slowest(n) {
       return [...spent].map(([sql, t]) => ({ sql, ...t })).sort((a, b) => b.ms - a.ms).slice(0, n);
