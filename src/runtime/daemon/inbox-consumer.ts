@@ -102,7 +102,7 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
     clock,
     forMs: Math.min(300_000, claimMs / 2),
     ...options.waiting,
-    retry: (key, w) => { merge(key, w); queue.enqueue(key); },
+    retry: (_key, w) => requeue(w),
     lookupsOf: (pair) => {
       for (const m of options.mappings()) {
         if (m.pair !== pair) continue;
@@ -176,7 +176,7 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
     }
     if (result.ok && result.value === 'deferred') {
       log.warn({ event: 'work:item:deferred', key, pair: w.pair }, 'work deferred: a system\'s circuit is open');
-      const timer = setTimeout(() => { deferred.delete(timer); merge(key, w); queue.enqueue(key); }, deferMs);
+      const timer = setTimeout(() => { deferred.delete(timer); requeue(w); }, deferMs);
       deferred.add(timer);
       return;
     }
@@ -217,6 +217,27 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
     }
     if (queue.has(unlinked) && link.createdAt >= (unlinkedSince.get(t.pair) ?? '')) return unlinked;
     return `${t.pair}\u0000link:${link.id}`;
+  };
+
+  /**
+   * Work that ran before (held, deferred or waiting) goes back on the queue under the keys its records have now: a
+   * record unlinked when it was parked may be linked since, and under its old key it would run beside new work on
+   * that link. Its rows end when every part has.
+   */
+  const requeue = (w: KeyWork) => {
+    void (async () => {
+      if (w.items.size === 0) { await finishRows(w.rows); return; }
+      const parts = new Map<string, KeyWork>();
+      for (const [k, item] of w.items) {
+        const key = await keyFor({ pair: w.pair, side: item.side, id: item.id });
+        const part = parts.get(key) ?? { pair: w.pair, items: new Map(), rows: new Set(w.rows) };
+        part.items.set(k, item);
+        parts.set(key, part);
+      }
+      for (const id of w.rows) rowRefs.set(id, (rowRefs.get(id) ?? 1) + parts.size - 1);
+      for (const [key, part] of parts) { merge(key, part); queue.enqueue(key); }
+    })().catch((err: unknown) => log.error({ event: 'work:item:requeue-failed', pair: w.pair, err },
+      'putting held work back on the queue failed; its inbox rows are taken again when their claim expires'));
   };
 
   const take = async (rows: InboxEntry[]) => {
@@ -290,7 +311,7 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
     release(pair) {
       const held = heldByPair.get(pair);
       heldByPair.delete(pair);
-      for (const [key, w] of held ?? []) { merge(key, w); queue.enqueue(key); }
+      for (const w of held?.values() ?? []) requeue(w);
     },
     get depth() { return queue.depth; },
     get pendingRows() { return rowRefs.size; },
