@@ -1,5 +1,5 @@
 /**
- * `npm run chaos -- --minutes N [--seed S] [--dialect sqlite|postgres] [--steps K] [--hangs] [--scenario SEED]`:
+ * `npm run chaos -- --minutes N [--seed S] [--dialect sqlite|postgres] [--steps K] [--scenario SEED]`:
  * chaos scenarios against the daemon, the emulators and a real store until the time is spent, then the figures.
  * `--scenario` replays one scenario seed exactly as printed for a failing run. Exit code 1 when anything was found.
  */
@@ -14,7 +14,6 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     dialect: { type: 'string' },
     steps: { type: 'string' },
-    hangs: { type: 'boolean', default: false },
     scenario: { type: 'string' },
   },
 });
@@ -40,14 +39,14 @@ const progress = (r: ScenarioResult) => process.stderr.write(`${r.seed} [${r.dia
 let figures = emptyFigures();
 if (values.scenario) {
   for (const dialect of dialects) {
-    const r = await runScenario({ seed: values.scenario, dialect, keepFailing: true, hangs: values.hangs, ...(steps ? { steps } : {}) });
+    const r = await runScenario({ seed: values.scenario, dialect, keepFailing: true, ...(steps ? { steps } : {}) });
     progress(r);
     addResult(figures, r);
   }
 } else {
   const baseSeed = values.seed ?? randomBytes(4).toString('hex');
   process.stderr.write(`chaos: base seed ${baseSeed}, ${minutes} minute(s), ${dialects.join(' and ')}\n`);
-  figures = await runChaos({ baseSeed, dialects, budgetMs: minutes * 60_000, hangs: values.hangs, onResult: progress, ...(steps ? { steps } : {}) });
+  figures = await runChaos({ baseSeed, dialects, budgetMs: minutes * 60_000, onResult: progress, ...(steps ? { steps } : {}) });
 }
 process.stdout.write(`${formatFigures(figures)}\n`);
 process.exit(figures.failingSeeds.length > 0 ? 1 : 0);

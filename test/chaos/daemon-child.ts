@@ -23,7 +23,12 @@ export interface DaemonChild {
 }
 
 export interface DaemonStatus {
-  live: { queueDepth: number; pendingRows: number; held: Record<string, number> };
+  live: {
+    queueDepth: number; pendingRows: number; held: Record<string, number>;
+    /** Pairs waiting for their start-up recovery (recover-at-start.ts). */
+    recovering?: Record<string, unknown>;
+    counters: { committed: number; writes: Record<string, number> };
+  };
   store: { inboxPending: number; pairs: Array<{ pair: string; paused: boolean; deadLetters: number }> };
 }
 
@@ -36,8 +41,8 @@ export function createDaemonChild(options: { configPath: string; dir: string; da
   const logFile = join(options.dir, 'daemon.log');
 
   const waitReady = async (): Promise<void> => {
-    // Start-up includes migrations and intent recovery, which waits out a 429 storm (recover-at-start.ts): give it
-    // as long as a loaded CI machine needs.
+    // Start-up includes migrations (intent recovery goes on in the background): give it as long as a loaded CI
+    // machine could need; it usually answers within seconds.
     for (let i = 0; i < 1800; i++) {
       if (!child || child.exitCode !== null) throw new Error(`concord run exited during start-up (code ${child?.exitCode}); see ${logFile}`);
       try {

@@ -1,7 +1,8 @@
 /**
  * A chaos scenario as data, made from its seed alone: the people seeded before the daemon starts, then a list of
  * steps — user edits on both sides (creates, updates of the fields both sides map, deletes, unsubscribes, tag
- * changes), faults injected into the emulators, webhook chaos, daemon crashes (`kill -9`) and pauses. The same seed
+ * changes), faults injected into the emulators (5xx, 429 storms, disconnects, slow answers, hangs), webhook chaos,
+ * daemon crashes (`kill -9`) and pauses. The same seed
  * gives the same list; how the steps interleave with the daemon's work depends on timing, which is the point.
  * Targets are pool positions, resolved against what is live when the step runs.
  */
@@ -40,8 +41,6 @@ export interface Scenario {
 
 export interface GeneratorOptions {
   steps?: number;
-  /** Hangs cost the client's 30 s timeout each; the short CI run leaves them out. Default is false. */
-  hangs?: boolean;
 }
 
 const pick = <T>(r: SeededRandom, items: readonly T[]): T => items[r.int(items.length)]!;
@@ -75,21 +74,29 @@ function mailchimpEdit(r: SeededRandom, all: boolean): MailchimpEdit {
   return e;
 }
 
-function faultStep(r: SeededRandom, hangs: boolean): Step {
+function faultStep(r: SeededRandom): Step {
   const system: System = r.chance(0.5) ? 'hubspot' : 'mailchimp';
-  const kinds: FaultKind[] = ['error-5xx', 'rate-limit-storm', 'disconnect', 'slow', ...(hangs ? ['timeout' as const] : [])];
+  const kinds: FaultKind[] = ['error-5xx', 'rate-limit-storm', 'disconnect', 'slow'];
   const fault = pick(r, kinds);
   const rule: Record<string, unknown> = { route: '*' };
   if (fault === 'error-5xx') Object.assign(rule, { kind: 'error', status: pick(r, [500, 502, 503]), count: 1 + r.int(3) });
   if (fault === 'rate-limit-storm') Object.assign(rule, { kind: 'rate-limit', count: 3 + r.int(6), retryAfterSeconds: 1 });
   if (fault === 'disconnect') Object.assign(rule, { kind: 'disconnect', count: 1 + r.int(2) });
   if (fault === 'slow') Object.assign(rule, { kind: 'slow', delayMs: 500 + r.int(1500), count: 1 + r.int(3) });
-  if (fault === 'timeout') Object.assign(rule, { kind: 'hang', count: 1 });
   return { kind: 'fault', system, fault, rule };
+}
+
+/** A request that is never answered: it costs the workspace's request_timeout (2 s, chaos-world.ts). */
+function hangStep(r: SeededRandom): Step {
+  const system: System = r.chance(0.5) ? 'hubspot' : 'mailchimp';
+  return { kind: 'fault', system, fault: 'timeout', rule: { route: '*', kind: 'hang', count: 1 + r.int(2) } };
 }
 
 export function generateScenario(seed: string, options: GeneratorOptions = {}): Scenario {
   const r = createSeededRandom(`chaos:${seed}`);
+  // Hangs come from a stream of their own and are added after other faults, so a seed's other steps are the ones it
+  // had before hangs were part of every scenario (the regression seeds replay as they were found).
+  const hangs = createSeededRandom(`chaos-hangs:${seed}`);
   const pool = Array.from({ length: 24 }, (_, i) => `p${i}.${r.hex(3)}@chaos.example`);
   const people: Scenario['people'] = { hubspot: [], mailchimp: [] };
   // A third on both sides, the rest on one side only; some shared addresses differ in case on Mailchimp.
@@ -111,7 +118,10 @@ export function generateScenario(seed: string, options: GeneratorOptions = {}): 
     } else if (roll < 0.3) steps.push({ kind: 'update', system: 'hubspot', target: r.int(1000), fields: hubspotFields(r, false) });
     else if (roll < 0.52) steps.push({ kind: 'update', system: 'mailchimp', target: r.int(1000), edit: mailchimpEdit(r, false) });
     else if (roll < 0.56) steps.push({ kind: 'delete', system: r.chance(0.5) ? 'hubspot' : 'mailchimp', target: r.int(1000) });
-    else if (roll < 0.72) steps.push(faultStep(r, options.hangs === true));
+    else if (roll < 0.72) {
+      steps.push(faultStep(r));
+      if (hangs.chance(0.35)) steps.push(hangStep(hangs));
+    }
     else if (roll < 0.8) steps.push({ kind: 'crash', restartAfterMs: r.int(800) });
     else steps.push({ kind: 'pause', ms: 100 + r.int(900) });
   }

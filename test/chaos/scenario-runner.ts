@@ -5,10 +5,12 @@
  * set from a value Concord wrote. Then quiescence: faults off, webhooks flushed, and the daemon left to poll and
  * reconcile until nothing changes any more.
  */
+import { join } from 'node:path';
 import { approvePair } from '../../src/store/pair-state.js';
 import { openStore } from '../../src/store/migrate.js';
 import type { ChaosWorld, System } from './chaos-world.js';
 import type { DaemonChild } from './daemon-child.js';
+import { watchDaemonLog } from './daemon-log.js';
 import { normalizeEmail, type CanonicalField } from './pair-fields.js';
 import type { HubSpotEdit, MailchimpEdit, Scenario, Step } from './scenario-generator.js';
 
@@ -141,23 +143,26 @@ export async function countWebhookChaos(world: ChaosWorld, scenario: Scenario, s
 }
 
 /**
- * Faults off, webhook chaos off, the daemon up; then wait until both systems' records and the daemon's counters
- * stay the same across several poll and reconcile periods with nothing queued. A pair paused by the mass-change
- * guard is approved, as an operator would after looking. Gives up after `maxMs` (a finding, not a hang).
+ * Faults off, webhook chaos off, the daemon up; then wait until nothing is left to happen: nothing queued, held or
+ * waiting for recovery, no webhook delivery pending, and both systems' records and the daemon's counters unchanged
+ * while every intake finished two polls and the pair two reconcile passes (so one of each started after the last
+ * change). It counts passes, not seconds, so a loaded machine only makes it slower. A pair paused by the
+ * mass-change guard is approved, as an operator would after looking. Gives up after `maxMs` (a finding, not a hang).
  */
-export async function quiesce(world: ChaosWorld, daemon: DaemonChild, stats: RunStats, maxMs = 120_000): Promise<void> {
+export async function quiesce(world: ChaosWorld, daemon: DaemonChild, stats: RunStats, maxMs = 180_000): Promise<void> {
   for (const system of ['hubspot', 'mailchimp'] as const) {
     await world.admin(system, 'DELETE', 'faults');
     await world.admin(system, 'PUT', 'webhooks', { chaos: { dropRate: 0, duplicateRate: 0, reorder: false, delayMs: 0 } });
   }
   if (!daemon.running) await daemon.start();
-  await Promise.all([world.hubspot.webhooks.idle(), world.mailchimp.webhooks.idle()]);
+  const passes = watchDaemonLog(join(world.dir, 'daemon.log'));
   const started = Date.now();
   let last = '';
   let stableSince = Date.now();
   let why = 'the daemon did not answer';
   while (Date.now() - started < maxMs) {
     await sleep(1000);
+    await Promise.all([world.hubspot.webhooks.idle(), world.mailchimp.webhooks.idle()]);
     const status = await daemon.status();
     if (!status) continue;
     const paused = status.store.pairs.filter((p) => p.paused);
@@ -167,19 +172,26 @@ export async function quiesce(world: ChaosWorld, daemon: DaemonChild, stats: Run
       stats.guardPauses += paused.length;
       stats.notes.push(`mass-change guard paused ${paused.map((p) => p.pair).join(', ')}; approved`);
     }
-    const busy = status.live.queueDepth > 0 || status.live.pendingRows > 0 || status.store.inboxPending > 0;
     const [hs, mc] = await Promise.all([world.admin('hubspot', 'GET', 'records/contacts'), world.admin('mailchimp', 'GET', 'records/members')]);
     // Writes and commits count; no-op passes do not (the poll's overlap window lists recent records again).
-    const counters = (status.live as unknown as { counters: { committed: number; writes: unknown } }).counters;
-    const print = JSON.stringify([hs.body, mc.body, counters.committed, counters.writes]);
-    if (busy || print !== last) {
-      why = busy ? `work queued: ${JSON.stringify({ queue: status.live.queueDepth, pending: status.live.pendingRows, inbox: status.store.inboxPending })}` : 'records or counters changed';
+    const print = JSON.stringify([hs.body, mc.body, status.live.counters.committed, status.live.counters.writes]);
+    if (print !== last) {
+      why = 'records or counters changed';
       last = print;
       stableSince = Date.now();
       continue;
     }
-    // Two reconcile periods (5 s) and several polls (2 s) with no change and nothing queued.
-    if (Date.now() - stableSince >= 11_000) { stats.quiesced = true; break; }
+    // Queued work is no change by itself: every reconcile pass queues the records that have no link (members only
+    // Mailchimp has), and their no-op work must not count as activity. It must be done at the moment of the verdict.
+    const waiting = Object.keys(status.live.recovering ?? {});
+    if (status.live.queueDepth > 0 || status.live.pendingRows > 0 || status.store.inboxPending > 0 || waiting.length > 0) {
+      why = `work queued: ${JSON.stringify({ queue: status.live.queueDepth, pending: status.live.pendingRows, inbox: status.store.inboxPending, recovering: waiting })}`;
+      continue;
+    }
+    const done = await passes.passesSince(stableSince);
+    const polled = done.polls.size > 0 && [...done.polls.values()].every((n) => n >= 2);
+    if (polled && done.reconciles >= 2) { stats.quiesced = true; break; }
+    why = `waiting for polls and reconcile passes after the last change: ${JSON.stringify({ polls: Object.fromEntries(done.polls), reconciles: done.reconciles })}`;
   }
   if (!stats.quiesced) stats.notes.push(`not quiescent after ${maxMs} ms: last seen ${why}`);
   await daemon.stop();
