@@ -22,6 +22,12 @@ export interface HttpRequest {
    * `limits.groups` (HubSpot search: 4 requests/s). Default is none.
    */
   limitGroup?: string;
+  /**
+   * The request may be sent again when its answer was lost: repeating it leaves the system as one send would (an
+   * upsert by key, setting tags to a state). GET, PUT, DELETE and requests with an Idempotency-Key count as such
+   * anyway. Default is false.
+   */
+  repeatable?: boolean;
   signal?: AbortSignal;
 }
 

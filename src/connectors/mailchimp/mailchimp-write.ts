@@ -34,7 +34,7 @@ async function applyTags(base: string, member: Member, wanted: string[], ctx: Co
   const current = member.tags.map((t) => t.name);
   const tags = [...wanted.map((name) => ({ name, status: 'active' })), ...current.filter((n) => !wanted.includes(n)).map((name) => ({ name, status: 'inactive' }))];
   if (tags.length === 0) return null;
-  const res = await ctx.http.request({ method: 'POST', url: `${base}/${member.id}/tags`, json: { tags }, priority: 0, signal: ctx.signal });
+  const res = await ctx.http.request({ method: 'POST', url: `${base}/${member.id}/tags`, json: { tags }, priority: 0, repeatable: true, signal: ctx.signal });
   return classifyResponse(res.status, res.headers) === 'ok' ? null : res;
 }
 
@@ -67,7 +67,9 @@ async function createMembers(listPath: string, ops: CreateOp[], ctx: ConnectorCo
   if (sendable.length > 0) {
     const listUrl = listPath.replace(/\/members$/, '');
     const res = await ctx.http.request({
-      method: 'POST', url: listUrl, json: { members: members.filter((m) => typeof m.email_address === 'string'), update_existing: true }, priority: 0, signal: ctx.signal,
+      method: 'POST', url: listUrl, json: { members: members.filter((m) => typeof m.email_address === 'string'), update_existing: true }, priority: 0,
+      // Batch subscribe with update_existing is an upsert by email: sent twice, it leaves the members as once.
+      repeatable: true, signal: ctx.signal,
     });
     if (classifyResponse(res.status, res.headers) !== 'ok') for (const r of failAll(sendable.map((o) => o.ref), res)) results.set(r.ref, r);
     else {

@@ -54,7 +54,7 @@ class RetryableAnswer extends Error {
 }
 
 const defaultIsIdempotent = (req: HttpRequest) =>
-  req.method === 'GET' || req.method === 'PUT' || req.method === 'DELETE' ||
+  req.repeatable === true || req.method === 'GET' || req.method === 'PUT' || req.method === 'DELETE' ||
   Object.keys(req.headers ?? {}).some((h) => h.toLowerCase() === 'idempotency-key');
 
 function isConnectionRefused(error: unknown): boolean {

@@ -80,6 +80,11 @@ describe('resilient HTTP client', () => {
 
     const keyed = await provider([{ status: 500 }, { status: 201 }]);
     expect((await client(keyed.url).http.request({ method: 'POST', url: '/contacts', json: {}, headers: { 'Idempotency-Key': 'k1' } })).status).toBe(201);
+
+    // An upsert by key (Mailchimp's batch subscribe with update_existing) the connector marks as repeatable.
+    const upsert = await provider([{ status: 503 }, { status: 200 }]);
+    expect((await client(upsert.url).http.request({ method: 'POST', url: '/lists/l1', json: { members: [] }, repeatable: true })).status).toBe(200);
+    expect(upsert.seen).toHaveLength(2);
   });
 
   it('lowers the account budget from rate-limit headers', async () => {
