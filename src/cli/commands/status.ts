@@ -41,7 +41,7 @@ export function register(program: Command): void {
           const held = live?.held[p.pair] ?? 0;
           const wait = live?.recovering?.[p.pair];
           const state = p.paused ? `PAUSED: ${p.pausedReason ?? ''} (concord approve --pair ${p.pair})`
-            : wait ? `WAITING for its unfinished writes to be resolved since ${wait.since} (${wait.attempts} attempt(s): ${wait.lastError})` : 'running';
+            : wait ? `WAITING for its unfinished writes to be resolved since ${wait.since}${wait.lastError ? ` (${wait.attempts} failed attempt(s): ${wait.lastError})` : ''}` : 'running';
           lines.push(`  ${p.pair} (${p.left} <-> ${p.right}): ${state}, ` +
             `open conflicts ${p.openConflicts}, dead letters ${p.deadLetters}${held > 0 ? `, ${held} key(s) held` : ''}`);
         }

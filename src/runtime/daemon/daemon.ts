@@ -158,7 +158,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     probes: () => [createStoreProbe(db.db), ...circuits.probes(), ...connections.probes(), ...recoveryProbes()],
     admin: { host: config.http.host, ...(adminToken ? { token: adminToken } : {}) },
   });
-  const recoveryProbes = () => Object.entries(recovery.waiting()).map(([pair, w]) => ({
+  // A pair counts as not ready once an attempt failed, not while its first attempt runs (every pair, at each start).
+  const recoveryProbes = () => Object.entries(recovery.waiting()).filter(([, w]) => w.lastError !== undefined).map(([pair, w]) => ({
     name: `recovery:${pair}`,
     check: async () => ({ ok: false, detail: `waiting since ${w.since} for its unfinished writes to be resolved (${w.attempts} attempt(s), next at ${w.nextAttemptAt}): ${w.lastError}` }),
   }));

@@ -24,14 +24,15 @@ export class PairRecoveringError extends PairPausedError {
   }
 }
 
-/** A pair waiting for its recovery, as `/admin/status` and `/readyz` show it. */
+/** A pair whose recovery has not finished, as `/admin/status` shows it (and `/readyz` once an attempt failed). */
 export interface RecoveryWait {
-  /** When the first attempt failed (ISO). */
+  /** When recovery started, or when its first attempt failed (ISO). */
   since: string;
+  /** Failed attempts; 0 while the first one runs. */
   attempts: number;
-  /** When the next attempt is due (ISO). */
-  nextAttemptAt: string;
-  lastError: string;
+  /** When the next attempt is due (ISO), after a failed one. */
+  nextAttemptAt?: string;
+  lastError?: string;
 }
 
 export interface RecoverAtStartOptions {
@@ -49,7 +50,7 @@ export interface RecoverAtStartOptions {
 export interface PairRecovery {
   /** True until the pair's unfinished writes are resolved: nothing new may be written for it. */
   isWaiting(pair: string): boolean;
-  /** Pairs whose recovery has failed so far and is being tried again. */
+  /** Pairs whose recovery has not finished: the first attempt running, or failed attempts being tried again. */
   waiting(): Record<string, RecoveryWait>;
   /** Resolves when every pair has recovered, or after `stop`. */
   settled(): Promise<void>;
@@ -63,6 +64,7 @@ export function startRecoveryAtStart(options: RecoverAtStartOptions): PairRecove
   const { session, log, clock } = options;
   const pending = new Set(session.mappings.keys());
   const waits = new Map<string, RecoveryWait>();
+  const startedAt = clock.now().toISOString();
   const controller = new AbortController();
 
   const recoverPair = async (pair: string): Promise<void> => {
@@ -108,7 +110,7 @@ export function startRecoveryAtStart(options: RecoverAtStartOptions): PairRecove
   const all = Promise.all([...pending].map((pair) => recoverPair(pair))).then(() => undefined);
   return {
     isWaiting: (pair) => pending.has(pair),
-    waiting: () => Object.fromEntries([...waits].map(([pair, w]) => [pair, { ...w }])),
+    waiting: () => Object.fromEntries([...pending].map((pair) => [pair, { ...(waits.get(pair) ?? { since: startedAt, attempts: 0 }) }])),
     settled: () => all,
     stop: () => controller.abort(),
   };

@@ -91,7 +91,10 @@ describe('daemon: a pair whose start-up recovery cannot finish yet', () => {
     await emulators.deliverWebhooksTo(daemon.url);
     const d = daemon;
 
-    const waiting = await eventually('the pair shown waiting', async () => (await d.status()).live.recovering[pair]);
+    const waiting = await eventually('the pair shown waiting after a failed attempt', async () => {
+      const w = (await d.status()).live.recovering[pair];
+      return w?.lastError !== undefined ? w : undefined;
+    });
     expect(waiting.lastError).toMatch(/429/);
     const ready = await fetch(`${d.url}/readyz`);
     expect(ready.status).toBe(503);
