@@ -20,6 +20,8 @@ export interface EngineDeps {
   mappings?: ReadonlyMap<string, CompiledMapping>;
   /** How often a stale-version answer sends an item back to the read step before it fails. Default is 3. */
   maxStaleRetries?: number;
+  /** How many items' bookkeeping is committed in one transaction after their writes. Default is 100. */
+  commitGroupSize?: number;
 }
 
 export const otherSide = (s: Side): Side => (s === 'left' ? 'right' : 'left');

@@ -4,6 +4,7 @@ import { dialectOf } from './dialect-of.js';
 import { AUDIT_GENESIS_HASH, hashAuditRow } from './audit-hash.js';
 import { fromJsonText, toJsonText } from './json-text.js';
 import type { AuditTable } from './tables/audit-tables.js';
+import { statementChunks } from './statement-rows.js';
 import { withTransaction } from './transaction.js';
 
 /** Why a value changed. */
@@ -33,13 +34,17 @@ export interface AuditEntry extends Omit<NewAuditRow, 'at'> {
   hash: string;
 }
 
+/** Values per audit row in an insert: its 16 columns. */
+const AUDIT_COLUMNS = 16;
+
 /** Arbitrary constant naming the audit chain's advisory lock on Postgres. */
 const AUDIT_LOCK_KEY = 727_001_001;
 
 /**
  * Appends rows to the hash chain, in order. Appends are serialised so that two writers never chain to
  * the same head: on Postgres by a transaction-scoped advisory lock, on SQLite by taking the write lock
- * (touching the head row) before reading the head. Runs in the caller's transaction when given one.
+ * (touching the head row) before reading the head. Runs in the caller's transaction when given one. However many
+ * rows, that is one lock, one read of the head, as few inserts as the parameter limit allows and one head update.
  */
 export async function appendAudit(db: Db, rows: readonly NewAuditRow[]): Promise<AuditEntry[]> {
   if (rows.length === 0) return [];
@@ -60,9 +65,7 @@ export async function appendAudit(db: Db, rows: readonly NewAuditRow[]): Promise
       prev = hashAuditRow(row);
       return { ...row, hash: prev };
     });
-    for (let i = 0; i < stored.length; i += 200) {
-      await trx.insertInto('audit').values(stored.slice(i, i + 200)).execute();
-    }
+    for (const chunk of statementChunks(trx, stored, AUDIT_COLUMNS)) await trx.insertInto('audit').values(chunk).execute();
     await trx.insertInto('audit_head').values({ id: 1, seq, hash: prev })
       .onConflict((oc) => oc.column('id').doUpdateSet({ seq, hash: prev })).execute();
     return stored.map(toAuditEntry);

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Db } from './database.js';
 import { fromJsonText, toJsonText } from './json-text.js';
+import { statementChunks } from './statement-rows.js';
 import type { RecordShadowsTable, ShadowsTable } from './tables/links-tables.js';
 
 /** The base of one field: the values both sides last agreed on (`undefined`: the field was absent). */
@@ -57,6 +58,64 @@ export async function saveShadow(
     }));
     if (rows.length === 0) continue;
     await trx.insertInto('shadows').values(rows)
+      .onConflict((oc) => oc.columns(['link_id', 'field']).doUpdateSet((eb) => ({
+        base_left: eb.ref('excluded.base_left'), base_right: eb.ref('excluded.base_right'),
+        left_version: eb.ref('excluded.left_version'), right_version: eb.ref('excluded.right_version'),
+        left_changed_at: eb.ref('excluded.left_changed_at'), right_changed_at: eb.ref('excluded.right_changed_at'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })))
+      .execute();
+  }
+}
+
+/** Values per row in an insert: shadows have 9 columns, record shadows 6. */
+const SHADOW_COLUMNS = 9;
+const RECORD_SHADOW_COLUMNS = 6;
+
+/**
+ * Writes the whole new base of many links: each link's record shadow and exactly the given fields, its other field
+ * rows deleted. Whatever the count, one read of the field names the links have and one upsert per table (more only
+ * past a statement's parameter limit).
+ */
+export async function replaceShadows(
+  trx: Db,
+  shadows: ReadonlyArray<{ linkId: string; record: RecordShadow; fields: readonly FieldShadow[] }>,
+  now: Date,
+): Promise<void> {
+  if (shadows.length === 0) return;
+  const at = now.toISOString();
+  const latest = new Map(shadows.map((s) => [s.linkId, s]));
+  const ids = [...latest.keys()];
+  const stale = new Map<string, string[]>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const held = await trx.selectFrom('shadows').select(['link_id', 'field']).where('link_id', 'in', ids.slice(i, i + 500)).execute();
+    for (const h of held) {
+      if (latest.get(h.link_id)!.fields.some((f) => f.field === h.field)) continue;
+      stale.set(h.link_id, [...(stale.get(h.link_id) ?? []), h.field]);
+    }
+  }
+  // A base rarely drops fields (a mapping changed): a statement per link that does.
+  for (const [linkId, fields] of stale) await deleteShadowFields(trx, linkId, fields);
+  const records = [...latest.values()].map(({ linkId, record: r }) => ({
+    link_id: linkId, left_version: r.leftVersion, left_modified_at: r.leftModifiedAt,
+    right_version: r.rightVersion, right_modified_at: r.rightModifiedAt, updated_at: at,
+  }));
+  for (const chunk of statementChunks(trx, records, RECORD_SHADOW_COLUMNS)) {
+    await trx.insertInto('record_shadows').values(chunk)
+      .onConflict((oc) => oc.column('link_id').doUpdateSet((eb) => ({
+        left_version: eb.ref('excluded.left_version'), left_modified_at: eb.ref('excluded.left_modified_at'),
+        right_version: eb.ref('excluded.right_version'), right_modified_at: eb.ref('excluded.right_modified_at'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })))
+      .execute();
+  }
+  const fields = [...latest.values()].flatMap(({ linkId, fields: fs }) => fs.map((f) => ({
+    link_id: linkId, field: f.field, base_left: toJsonText(f.baseLeft), base_right: toJsonText(f.baseRight),
+    left_version: f.leftVersion, right_version: f.rightVersion, left_changed_at: f.leftChangedAt,
+    right_changed_at: f.rightChangedAt, updated_at: at,
+  })));
+  for (const chunk of statementChunks(trx, fields, SHADOW_COLUMNS)) {
+    await trx.insertInto('shadows').values(chunk)
       .onConflict((oc) => oc.columns(['link_id', 'field']).doUpdateSet((eb) => ({
         base_left: eb.ref('excluded.base_left'), base_right: eb.ref('excluded.base_right'),
         left_version: eb.ref('excluded.left_version'), right_version: eb.ref('excluded.right_version'),

@@ -1,15 +1,15 @@
 /**
  * Carrying out item plans: a journal intent for every write is committed BEFORE the writes go out; writes are
- * grouped per target side into the connector's batches; then, per item, one transaction stores the new base, the
- * journal outcomes, one audit row per changed field, new links and conflicts. A failed write fails only its own
- * item; a stale-version answer sends the item back to the read step.
+ * grouped per target side into the connector's batches; then one transaction per group of items stores each
+ * item's new base, journal outcomes, one audit row per changed field, new links and conflicts. A failed write fails
+ * only its own item; a stale-version answer sends the item back to the read step.
  */
 import type { WriteOp } from '../../connectors/contract.js';
 import type { Side } from '../../mapping/compiled-types.js';
 import { asLinkId, type BatchId, type LinkId, type RemoteId } from '../../shared/ids.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { chunkOps, isUnknownOutcome, writeInBatches, type WriteOutcome } from '../plan/write-batches.js';
-import type { AuditEntry, EngineStore, LinkBase } from '../state/engine-store.js';
+import type { AuditEntry, JournalOutcome, LinkBase } from '../state/engine-store.js';
 import type { ItemPlan, PlannedWrite } from './item-plan.js';
 import { readField } from './record-fields.js';
 import { sameValue } from './same-value.js';
@@ -81,7 +81,7 @@ export async function executePlans(
     for (const [ref, o] of res) outcomes.set(ref, o);
   }));
   const committed = new Map<ItemPlan, ItemResult>();
-  for (const chunk of chunkOps(active, COMMIT_CHUNK)) {
+  for (const chunk of chunkOps(active, deps.commitGroupSize ?? COMMIT_GROUP)) {
     for (const [plan, result] of await commitChunk(deps, chunk, outcomes, journalIds, batchId)) committed.set(plan, result);
   }
   const results: ItemResult[] = plans.map((p) => committed.get(p)
@@ -96,7 +96,7 @@ export async function executePlans(
  * cost most of a large sync's time. Small enough that the transaction holds the database only briefly (on SQLite,
  * every other query of the process waits for it).
  */
-const COMMIT_CHUNK = 100;
+const COMMIT_GROUP = 100;
 
 /**
  * Commits `plans` in one transaction; when that fails, one transaction per item, so that an item whose bookkeeping
@@ -108,12 +108,7 @@ async function commitChunk(
 ): Promise<Map<ItemPlan, ItemResult>> {
   if (plans.length > 1) {
     try {
-      return await deps.store.transaction(async (tx) => {
-        const inTx: EngineDeps = { ...deps, store: tx };
-        const out = new Map<ItemPlan, ItemResult>();
-        for (const p of plans) out.set(p, await commitItem(inTx, p, outcomes, journalIds, batchId));
-        return out;
-      });
+      return await commitGroup(deps, plans, outcomes, journalIds, batchId);
     } catch {
       // Tried again item by item below: the one that fails is reported, the others commit.
     }
@@ -121,7 +116,7 @@ async function commitChunk(
   const out = new Map<ItemPlan, ItemResult>();
   for (const p of plans) {
     try {
-      out.set(p, await commitItem(deps, p, outcomes, journalIds, batchId));
+      out.set(p, (await commitGroup(deps, [p], outcomes, journalIds, batchId)).get(p)!);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       deps.log.error({ event: 'engine:item:commit-failed', key: p.key, err: message }, 'commit failed after the writes');
@@ -131,10 +126,42 @@ async function commitChunk(
   return out;
 }
 
+/**
+ * What the items of a group leave to be written together at the end of its transaction: a few statements for the
+ * whole group instead of several per item. Links and conflicts are written as each item goes (an item's link is
+ * refused or not on its own, and its id is needed for the rest).
+ */
+interface GroupWrites {
+  journal: Array<{ id: string; outcome: JournalOutcome; at: string }>;
+  /** In item order: the audit chain is the same as when the items are committed one by one. */
+  audit: AuditEntry[];
+  bases: Map<LinkId, LinkBase>;
+  /** The stored bases of the group's linked items, read in one go. */
+  stored: Map<LinkId, LinkBase>;
+}
+
+async function commitGroup(
+  deps: EngineDeps, plans: readonly ItemPlan[], outcomes: Map<string, WriteOutcome>, journalIds: Map<string, string>, batchId: BatchId,
+): Promise<Map<ItemPlan, ItemResult>> {
+  return deps.store.transaction(async (tx) => {
+    const inTx: EngineDeps = { ...deps, store: tx };
+    const linked = plans.filter((p) => p.base && p.linkId !== null).map((p) => p.linkId!);
+    const group: GroupWrites = { journal: [], audit: [], bases: new Map(), stored: linked.length > 0 ? await tx.loadBases(linked) : new Map() };
+    const out = new Map<ItemPlan, ItemResult>();
+    for (const p of plans) out.set(p, await commitItem(inTx, p, outcomes, journalIds, batchId, group));
+    if (group.journal.length > 0) await tx.completeJournals(group.journal);
+    if (group.audit.length > 0) await tx.appendAudit(group.audit);
+    if (group.bases.size > 0) await tx.saveBases([...group.bases].map(([linkId, base]) => ({ linkId, base })));
+    return out;
+  });
+}
+
+/** One item's part of its group's transaction (`deps.store` is that transaction). */
 async function commitItem(
   deps: EngineDeps, plan: ItemPlan, outcomes: Map<string, WriteOutcome>, journalIds: Map<string, string>, batchId: BatchId,
+  group: GroupWrites,
 ): Promise<ItemResult> {
-  const { mapping, store, clock } = deps;
+  const { mapping, store: tx, clock } = deps;
   const at = clock.now().toISOString();
   const ok = new Map<Side, Extract<WriteOutcome, { ok: true }>>();
   const errors: string[] = [];
@@ -157,57 +184,56 @@ async function commitItem(
   const allOk = errors.length === 0;
   let linkId = plan.linkId;
   let remembered = false;
-  await store.transaction(async (tx) => {
-    for (const w of plan.writes) {
-      const o = outcomes.get(w.ref)!;
-      const jid = journalIds.get(w.ref)!;
-      // An unknown outcome keeps its intent open: recovery reads the target to learn what happened.
-      if (isUnknownOutcome(o)) continue;
-      if (!o.ok) await tx.completeJournal(jid, { state: 'failed', error: `${o.error.kind}: ${o.error.message}` }, at);
+  for (const w of plan.writes) {
+    const o = outcomes.get(w.ref)!;
+    const jid = journalIds.get(w.ref)!;
+    // An unknown outcome keeps its intent open: recovery reads the target to learn what happened.
+    if (isUnknownOutcome(o)) continue;
+    if (!o.ok) group.journal.push({ id: jid, outcome: { state: 'failed', error: `${o.error.kind}: ${o.error.message}` }, at });
+  }
+  if (plan.newLink) {
+    const created = plan.writes.find((w) => w.op === 'create');
+    const createdOk = created ? outcomes.get(created.ref) : undefined;
+    const leftId = plan.newLink.leftId ?? (createdOk?.ok ? createdOk.record.id : null);
+    const rightId = plan.newLink.rightId ?? (createdOk?.ok ? createdOk.record.id : null);
+    if (leftId && rightId && (!created || createdOk?.ok)) {
+      const link = await tx.insertLink({ pair: mapping.pair, leftId: leftId as RemoteId, rightId: rightId as RemoteId, matchKey: plan.newLink.matchKey });
+      linkId = link.id;
     }
-    if (plan.newLink) {
-      const created = plan.writes.find((w) => w.op === 'create');
-      const createdOk = created ? outcomes.get(created.ref) : undefined;
-      const leftId = plan.newLink.leftId ?? (createdOk?.ok ? createdOk.record.id : null);
-      const rightId = plan.newLink.rightId ?? (createdOk?.ok ? createdOk.record.id : null);
-      if (leftId && rightId && (!created || createdOk?.ok)) {
-        const link = await tx.insertLink({ pair: mapping.pair, leftId: leftId as RemoteId, rightId: rightId as RemoteId, matchKey: plan.newLink.matchKey });
-        linkId = link.id;
-      }
+  }
+  for (const w of plan.writes) {
+    const o = outcomes.get(w.ref)!;
+    if (!o.ok) continue;
+    group.journal.push({ id: journalIds.get(w.ref)!, outcome: {
+      state: 'applied', after: w.patch, versionAfter: o.record.version, remoteId: o.record.id, ...(linkId ? { linkId } : {}),
+    }, at });
+    for (const c of w.changes) {
+      group.audit.push({
+        time: at, pair: mapping.pair, linkId, system: mapping[w.side].system, object: mapping[w.side].object,
+        record: o.record.id, field: c.path, old: c.old, new: c.new, reason: c.reason, strategy: c.strategy,
+        batchId, journalId: journalIds.get(w.ref)!,
+      });
     }
-    const audit: AuditEntry[] = [];
-    for (const w of plan.writes) {
-      const o = outcomes.get(w.ref)!;
-      if (!o.ok) continue;
-      await tx.completeJournal(journalIds.get(w.ref)!, {
-        state: 'applied', after: w.patch, versionAfter: o.record.version, remoteId: o.record.id, ...(linkId ? { linkId } : {}),
-      }, at);
-      for (const c of w.changes) {
-        audit.push({
-          time: at, pair: mapping.pair, linkId, system: mapping[w.side].system, object: mapping[w.side].object,
-          record: o.record.id, field: c.path, old: c.old, new: c.new, reason: c.reason, strategy: c.strategy,
-          batchId, journalId: journalIds.get(w.ref)!,
-        });
-      }
-    }
-    if (audit.length > 0) await tx.appendAudit(audit);
-    if (!linkId) return;
-    if (plan.unlink && allOk) {
-      await tx.deleteLink(linkId);
-      return;
-    }
+  }
+  if (linkId && plan.unlink && allOk) {
+    await tx.deleteLink(linkId);
+    // Its shadows went with it.
+    group.bases.delete(linkId);
+  } else if (linkId) {
     if (plan.base) {
       // A link made by this item has no stored base yet.
-      const base = finishBase(plan, ok, allOk, plan.linkId === null ? undefined : await tx.loadBase(linkId));
+      const old = plan.linkId === null ? undefined : group.bases.get(linkId) ?? group.stored.get(linkId);
+      const base = finishBase(plan, ok, allOk, old);
       const refused = mergeRefusals(base.refused, refusals);
-      await tx.saveBase(linkId, refused ? { ...base, refused } : base);
+      group.bases.delete(linkId);
+      group.bases.set(linkId, refused ? { ...base, refused } : base);
       remembered = Object.keys(refusals).length > 0;
     }
     for (const c of plan.conflictsToOpen) {
       await tx.openConflict({ pair: mapping.pair, linkId, field: c.fieldId, left: c.left, right: c.right, base: c.base, openedAt: at, fallbackDueAt: c.fallbackDueAt });
     }
     if (allOk) for (const c of plan.conflictsToSettle) await tx.resolveConflict(c.id, c.resolution, at);
-  });
+  }
   if (stale) return { key: plan.key, outcome: 'stale', plan };
   const failedWrites = plan.writes.filter((w) => !outcomes.get(w.ref)!.ok);
   const forGood = remembered && failedWrites.every((w) => { const o = outcomes.get(w.ref)!; return !o.ok && !isUnknownOutcome(o) && isRefusedForGood(o.error.kind) && w.op === 'update'; });

@@ -151,9 +151,13 @@ export interface EngineStore {
   /** Bases of many links at once; links without a base are absent from the map. */
   loadBases(linkIds: readonly LinkId[]): Promise<Map<LinkId, LinkBase>>;
   saveBase(linkId: LinkId, base: LinkBase): Promise<void>;
+  /** Many links' bases in a few statements; as `saveBase` for each, in order (a link given twice keeps the last). */
+  saveBases(bases: ReadonlyArray<{ linkId: LinkId; base: LinkBase }>): Promise<void>;
 
   recordIntent(intent: JournalIntent, at: string): Promise<string>;
   completeJournal(id: string, outcome: JournalOutcome, at: string): Promise<void>;
+  /** Many outcomes in a few statements; as `completeJournal` for each, in order. */
+  completeJournals(outcomes: ReadonlyArray<{ id: string; outcome: JournalOutcome; at: string }>): Promise<void>;
   getJournal(id: string): Promise<JournalEntry | undefined>;
   listJournal(filter: JournalFilter): Promise<JournalEntry[]>;
 

@@ -15,10 +15,10 @@ import { finishBatch, listBatches, startBatch } from '../../store/batches.js';
 import { loadCursor, saveCursor } from '../../store/cursors.js';
 import type { Db } from '../../store/database.js';
 import {
-  completeJournal, getJournalEntry, listJournal, recordIntent, type JournalEntry as StoredJournalEntry,
+  completeJournals, getJournalEntry, listJournal, recordIntent, type JournalEntry as StoredJournalEntry,
 } from '../../store/journal.js';
 import { deleteLink, findLinkBySide, findLinksBySide, getLink, listLinks, upsertLink, type Link } from '../../store/links.js';
-import { deleteShadowFields, loadShadow, loadShadows, saveShadow, type FieldShadow, type Shadow } from '../../store/shadows.js';
+import { loadShadow, loadShadows, replaceShadows, type FieldShadow, type Shadow } from '../../store/shadows.js';
 import type { PendingWrite, RefusedWrite } from '../merge/merge-types.js';
 import { withTransaction } from '../../store/transaction.js';
 import { closeConflict, getConflict, insertConflict, listConflicts } from './conflict-rows.js';
@@ -173,18 +173,16 @@ export function createEngineStore(db: Db, clock: Clock): EngineStore {
       return out;
     },
 
-    saveBase: async (linkId, base) => {
-      const existing = await loadShadow(db, linkId);
-      const rows = shadowRows(base);
-      const kept = new Set(rows.map((r) => r.field));
-      await deleteShadowFields(db, linkId, [...existing.fields.keys()].filter((f) => !kept.has(f)));
-      await saveShadow(db, linkId, {
+    saveBase: (linkId, base) => self.saveBases([{ linkId, base }]),
+    saveBases: async (bases) => {
+      await replaceShadows(db, bases.map(({ linkId, base }) => ({
+        linkId,
         record: {
           leftVersion: base.left.version || null, leftModifiedAt: base.left.modifiedAt || null,
           rightVersion: base.right.version || null, rightModifiedAt: base.right.modifiedAt || null,
         },
-        fields: rows,
-      }, clock.now());
+        fields: shadowRows(base),
+      })), clock.now());
     },
 
     recordIntent: async (intent, at) => {
@@ -199,17 +197,17 @@ export function createEngineStore(db: Db, clock: Clock): EngineStore {
       });
       return entry.id;
     },
-    completeJournal: async (id, outcome, at) => {
-      const current = await getJournalEntry(db, id);
-      const env = (current?.after ?? {}) as unknown as JournalEnvelope;
-      await completeJournal(db, id, {
-        state: outcome.state, now: new Date(at),
-        ...(outcome.after ? { after: { ...env, fields: outcome.after } as unknown as Record<string, unknown> } : {}),
+    completeJournal: (id, outcome, at) => self.completeJournals([{ id, outcome, at }]),
+    completeJournals: async (outcomes) => {
+      await completeJournals(db, outcomes.map(({ id, outcome, at }) => ({
+        id, state: outcome.state, now: new Date(at),
+        // The stored `after` is an envelope (see JournalEnvelope): the outcome replaces its fields only.
+        ...(outcome.after ? { after: (stored: Record<string, unknown> | undefined) => ({ ...stored, fields: outcome.after }) } : {}),
         ...(outcome.versionAfter !== undefined ? { versionAfter: outcome.versionAfter } : {}),
         ...(outcome.remoteId ? { remoteId: outcome.remoteId } : {}),
         ...(outcome.linkId ? { linkId: outcome.linkId } : {}),
         ...(outcome.error !== undefined ? { error: outcome.error } : {}),
-      });
+      })));
     },
     getJournal: async (id) => {
       const e = await getJournalEntry(db, id);
