@@ -67,6 +67,46 @@ export async function recordIntent(trx: Db, intent: NewIntent): Promise<{ entry:
   return { entry: existing, isNew: false };
 }
 
+/**
+ * `recordIntent` for many writes in a few statements: one multi-row insert (per parameter limit's worth) and, for
+ * keys already held, one read. Entries come back in the order given.
+ */
+export async function recordIntents(trx: Db, intents: readonly NewIntent[]): Promise<Array<{ entry: JournalEntry; isNew: boolean }>> {
+  const inserted = new Map<string, JournalEntry>();
+  const rows = intents.map((intent) => {
+    const at = intent.now.toISOString();
+    return {
+      id: intent.id ?? createSortableId(), batch_id: intent.batchId, pair: intent.pair, link_id: intent.linkId ?? null,
+      system: intent.system, object: intent.object, remote_id: intent.remoteId ?? null, op: intent.op, state: 'intent' as const,
+      before_json: toJsonText(intent.before), after_json: toJsonText(intent.after),
+      version_before: intent.versionBefore ?? null, version_after: null, idempotency_key: intent.idempotencyKey,
+      error: null, created_at: at, updated_at: at,
+    };
+  });
+  for (const chunk of statementChunks(trx, rows, JOURNAL_COLUMNS)) {
+    const back = await trx.insertInto('journal').values(chunk)
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returningAll().execute();
+    for (const row of back) inserted.set(row.idempotency_key, toJournalEntry(row));
+  }
+  const held = new Map<string, JournalEntry>();
+  const missing = [...new Set(intents.map((i) => i.idempotencyKey).filter((k) => !inserted.has(k)))];
+  for (let i = 0; i < missing.length; i += 500) {
+    const found = await trx.selectFrom('journal').selectAll().where('idempotency_key', 'in', missing.slice(i, i + 500)).execute();
+    for (const row of found) held.set(row.idempotency_key, toJournalEntry(row));
+  }
+  const seen = new Set<string>();
+  return intents.map((intent) => {
+    const key = intent.idempotencyKey;
+    const entry = inserted.get(key) ?? held.get(key);
+    if (!entry) throw new Error(`journal insert for key ${key} was refused but no row holds the key`);
+    // A key given twice is new the first time only.
+    const isNew = inserted.has(key) && !seen.has(key);
+    seen.add(key);
+    return { entry, isNew };
+  });
+}
+
 export interface JournalOutcome {
   state: Exclude<JournalState, 'intent'>;
   after?: Record<string, unknown>;

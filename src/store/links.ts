@@ -2,6 +2,7 @@ import { createSortableId } from './sortable-id.js';
 import type { Selectable } from 'kysely';
 import { asLinkId, asRemoteId, type LinkId, type RemoteId } from '../shared/ids.js';
 import type { Db } from './database.js';
+import { statementChunks } from './statement-rows.js';
 import type { LinksTable } from './tables/links-tables.js';
 
 export type LinkSide = 'left' | 'right';
@@ -56,6 +57,22 @@ export async function upsertLink(trx: Db, input: NewLink): Promise<UpsertLinkRes
   const byRight = await findLinkBySide(trx, input.pair, 'right', input.rightId);
   if (byRight) return { ok: false, reason: 'right-linked-elsewhere', existing: byRight };
   throw new Error(`link insert for pair ${input.pair} was refused but no conflicting link was found`);
+}
+
+/**
+ * Links many pairs of records in one statement (per parameter limit's worth), in the order given. Where either record
+ * is already linked, or an earlier entry took it, the answer is undefined: `upsertLink` says what holds it.
+ */
+export async function insertNewLinks(trx: Db, links: readonly NewLink[]): Promise<Array<Link | undefined>> {
+  const rows = links.map((l) => ({
+    id: createSortableId(), pair: l.pair, left_id: l.leftId, right_id: l.rightId, match_key: l.matchKey ?? null,
+    created_at: l.now.toISOString(), updated_at: l.now.toISOString(),
+  }));
+  const made = new Set<string>();
+  for (const chunk of statementChunks(trx, rows, 7)) {
+    for (const row of await trx.insertInto('links').values(chunk).onConflict((oc) => oc.doNothing()).returning('id').execute()) made.add(row.id);
+  }
+  return rows.map((row) => (made.has(row.id) ? toLink(row) : undefined));
 }
 
 export async function getLink(db: Db, id: string): Promise<Link | undefined> {

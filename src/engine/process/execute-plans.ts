@@ -9,7 +9,7 @@ import type { Side } from '../../mapping/compiled-types.js';
 import { asLinkId, type BatchId, type LinkId, type RemoteId } from '../../shared/ids.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { chunkOps, isUnknownOutcome, writeInBatches, type WriteOutcome } from '../plan/write-batches.js';
-import type { AuditEntry, JournalOutcome, LinkBase } from '../state/engine-store.js';
+import type { AuditEntry, JournalOutcome, LinkBase, LinkRecord } from '../state/engine-store.js';
 import type { ItemPlan, PlannedWrite } from './item-plan.js';
 import { readField } from './record-fields.js';
 import { sameValue } from './same-value.js';
@@ -38,24 +38,20 @@ function toOp(w: PlannedWrite, optimistic: boolean): WriteOp {
   return { kind: 'update', ref: w.ref, id: w.remoteId!, fields: w.patch, idempotencyKey: w.idempotencyKey, ...ifVersion };
 }
 
-/** Writes the journal intents of `plans` (one transaction), returning journal ids by write ref. */
+/** Writes the journal intents of `plans` (one transaction, a few statements), returning journal ids by write ref. */
 async function recordIntents(deps: EngineDeps, plans: readonly ItemPlan[], batchId: BatchId, undoes?: ReadonlyMap<string, string>): Promise<Map<string, string>> {
   const { mapping, store, clock } = deps;
   const at = clock.now().toISOString();
   const ids = new Map<string, string>();
-  await store.transaction(async (tx) => {
-    for (const p of plans) {
-      for (const w of p.writes) {
-        const id = await tx.recordIntent({
-          batchId, pair: mapping.pair, linkId: p.linkId, side: w.side, system: mapping[w.side].system, object: mapping[w.side].object,
-          remoteId: w.remoteId, op: w.op, before: w.before, after: w.patch, versionBefore: w.versionSeen,
-          idempotencyKey: w.idempotencyKey, matchKey: w.matchKey, ...(undoes?.has(w.ref) ? { undoes: undoes.get(w.ref)! } : {}),
-          ...(w.op === 'create' && (p.newLink?.leftId ?? p.newLink?.rightId) ? { createdFrom: (p.newLink!.leftId ?? p.newLink!.rightId)! } : {}),
-        }, at);
-        ids.set(w.ref, id);
-      }
-    }
-  });
+  const writes = plans.flatMap((p) => p.writes.map((w) => ({ p, w })));
+  if (writes.length === 0) return ids;
+  const journalIds = await store.transaction((tx) => tx.recordIntents(writes.map(({ p, w }) => ({
+    batchId, pair: mapping.pair, linkId: p.linkId, side: w.side, system: mapping[w.side].system, object: mapping[w.side].object,
+    remoteId: w.remoteId, op: w.op, before: w.before, after: w.patch, versionBefore: w.versionSeen,
+    idempotencyKey: w.idempotencyKey, matchKey: w.matchKey, ...(undoes?.has(w.ref) ? { undoes: undoes.get(w.ref)! } : {}),
+    ...(w.op === 'create' && (p.newLink?.leftId ?? p.newLink?.rightId) ? { createdFrom: (p.newLink!.leftId ?? p.newLink!.rightId)! } : {}),
+  })), at));
+  writes.forEach(({ w }, i) => ids.set(w.ref, journalIds[i]!));
   return ids;
 }
 
@@ -128,8 +124,8 @@ async function commitChunk(
 
 /**
  * What the items of a group leave to be written together at the end of its transaction: a few statements for the
- * whole group instead of several per item. Links and conflicts are written as each item goes (an item's link is
- * refused or not on its own, and its id is needed for the rest).
+ * whole group instead of several per item. New links are inserted together first (their ids are needed for the
+ * rest); conflicts are written as each item goes.
  */
 interface GroupWrites {
   journal: Array<{ id: string; outcome: JournalOutcome; at: string }>;
@@ -138,6 +134,19 @@ interface GroupWrites {
   bases: Map<LinkId, LinkBase>;
   /** The stored bases of the group's linked items, read in one go. */
   stored: Map<LinkId, LinkBase>;
+  /** The links the group's items make, inserted in one go; an item missing here links on its own (`insertLink`). */
+  links: Map<ItemPlan, LinkRecord>;
+}
+
+/** The link `plan` makes now: to the record it matched, or to the record its create made, if that went through. */
+function linkToMake(deps: EngineDeps, plan: ItemPlan, outcomes: Map<string, WriteOutcome>): Omit<LinkRecord, 'id'> | undefined {
+  if (!plan.newLink) return undefined;
+  const created = plan.writes.find((w) => w.op === 'create');
+  const createdOk = created ? outcomes.get(created.ref) : undefined;
+  const leftId = plan.newLink.leftId ?? (createdOk?.ok ? createdOk.record.id : null);
+  const rightId = plan.newLink.rightId ?? (createdOk?.ok ? createdOk.record.id : null);
+  if (!leftId || !rightId || (created && !createdOk?.ok)) return undefined;
+  return { pair: deps.mapping.pair, leftId: leftId as RemoteId, rightId: rightId as RemoteId, matchKey: plan.newLink.matchKey };
 }
 
 async function commitGroup(
@@ -146,7 +155,12 @@ async function commitGroup(
   return deps.store.transaction(async (tx) => {
     const inTx: EngineDeps = { ...deps, store: tx };
     const linked = plans.filter((p) => p.base && p.linkId !== null).map((p) => p.linkId!);
-    const group: GroupWrites = { journal: [], audit: [], bases: new Map(), stored: linked.length > 0 ? await tx.loadBases(linked) : new Map() };
+    const toLink = plans.map((p) => [p, linkToMake(deps, p, outcomes)] as const).filter((e): e is [ItemPlan, Omit<LinkRecord, 'id'>] => e[1] !== undefined);
+    const made = toLink.length > 0 ? await tx.insertLinks(toLink.map(([, l]) => l)) : [];
+    const group: GroupWrites = {
+      journal: [], audit: [], bases: new Map(), stored: linked.length > 0 ? await tx.loadBases(linked) : new Map(),
+      links: new Map(toLink.flatMap(([p], i) => (made[i] ? [[p, made[i]!] as const] : []))),
+    };
     const out = new Map<ItemPlan, ItemResult>();
     for (const p of plans) out.set(p, await commitItem(inTx, p, outcomes, journalIds, batchId, group));
     if (group.journal.length > 0) await tx.completeJournals(group.journal);
@@ -191,16 +205,8 @@ async function commitItem(
     if (isUnknownOutcome(o)) continue;
     if (!o.ok) group.journal.push({ id: jid, outcome: { state: 'failed', error: `${o.error.kind}: ${o.error.message}` }, at });
   }
-  if (plan.newLink) {
-    const created = plan.writes.find((w) => w.op === 'create');
-    const createdOk = created ? outcomes.get(created.ref) : undefined;
-    const leftId = plan.newLink.leftId ?? (createdOk?.ok ? createdOk.record.id : null);
-    const rightId = plan.newLink.rightId ?? (createdOk?.ok ? createdOk.record.id : null);
-    if (leftId && rightId && (!created || createdOk?.ok)) {
-      const link = await tx.insertLink({ pair: mapping.pair, leftId: leftId as RemoteId, rightId: rightId as RemoteId, matchKey: plan.newLink.matchKey });
-      linkId = link.id;
-    }
-  }
+  const toLink = linkToMake(deps, plan, outcomes);
+  if (toLink) linkId = (group.links.get(plan) ?? await tx.insertLink(toLink)).id;
   for (const w of plan.writes) {
     const o = outcomes.get(w.ref)!;
     if (!o.ok) continue;

@@ -145,6 +145,11 @@ export interface EngineStore {
   getLink(id: LinkId): Promise<LinkRecord | undefined>;
   listLinks(pair: string): Promise<LinkRecord[]>;
   insertLink(link: Omit<LinkRecord, 'id'>): Promise<LinkRecord>;
+  /**
+   * Links many pairs of records in a few statements, in the order given; undefined where a record is linked already
+   * (`insertLink` then says whether to the same record, or refuses).
+   */
+  insertLinks(links: ReadonlyArray<Omit<LinkRecord, 'id'>>): Promise<Array<LinkRecord | undefined>>;
   deleteLink(id: LinkId): Promise<void>;
 
   loadBase(linkId: LinkId): Promise<LinkBase | undefined>;
@@ -155,6 +160,8 @@ export interface EngineStore {
   saveBases(bases: ReadonlyArray<{ linkId: LinkId; base: LinkBase }>): Promise<void>;
 
   recordIntent(intent: JournalIntent, at: string): Promise<string>;
+  /** Many intents in a few statements; their journal ids in the order given. */
+  recordIntents(intents: readonly JournalIntent[], at: string): Promise<string[]>;
   completeJournal(id: string, outcome: JournalOutcome, at: string): Promise<void>;
   /** Many outcomes in a few statements; as `completeJournal` for each, in order. */
   completeJournals(outcomes: ReadonlyArray<{ id: string; outcome: JournalOutcome; at: string }>): Promise<void>;

@@ -15,9 +15,9 @@ import { finishBatch, listBatches, startBatch } from '../../store/batches.js';
 import { loadCursor, saveCursor } from '../../store/cursors.js';
 import type { Db } from '../../store/database.js';
 import {
-  completeJournals, getJournalEntry, listJournal, recordIntent, type JournalEntry as StoredJournalEntry,
+  completeJournals, getJournalEntry, listJournal, recordIntents, type JournalEntry as StoredJournalEntry,
 } from '../../store/journal.js';
-import { deleteLink, findLinkBySide, findLinksBySide, getLink, listLinks, upsertLink, type Link } from '../../store/links.js';
+import { deleteLink, findLinkBySide, findLinksBySide, getLink, insertNewLinks, listLinks, upsertLink, type Link } from '../../store/links.js';
 import { loadShadow, loadShadows, replaceShadows, type FieldShadow, type Shadow } from '../../store/shadows.js';
 import type { PendingWrite, RefusedWrite } from '../merge/merge-types.js';
 import { withTransaction } from '../../store/transaction.js';
@@ -159,6 +159,11 @@ export function createEngineStore(db: Db, clock: Clock): EngineStore {
       }
       return toLinkRecord(res.link);
     },
+    insertLinks: async (links) => {
+      const now = clock.now();
+      const made = await insertNewLinks(db, links.map((l) => ({ pair: l.pair, leftId: l.leftId, rightId: l.rightId, matchKey: l.matchKey, now })));
+      return made.map((l) => l && toLinkRecord(l));
+    },
     deleteLink: async (id) => {
       await deleteLink(db, id);
     },
@@ -185,18 +190,18 @@ export function createEngineStore(db: Db, clock: Clock): EngineStore {
       })), clock.now());
     },
 
-    recordIntent: async (intent, at) => {
+    recordIntent: async (intent, at) => (await self.recordIntents([intent], at))[0]!,
+    recordIntents: async (intents, at) => (await recordIntents(db, intents.map((intent) => {
       const envelope: JournalEnvelope = {
         fields: intent.after, side: intent.side, matchKey: intent.matchKey,
         ...(intent.undoes ? { undoes: intent.undoes } : {}), ...(intent.createdFrom ? { createdFrom: intent.createdFrom } : {}),
       };
-      const { entry } = await recordIntent(db, {
+      return {
         batchId: intent.batchId, pair: intent.pair, linkId: intent.linkId, system: intent.system, object: intent.object,
         remoteId: intent.remoteId, op: intent.op, before: intent.before, after: envelope as unknown as Record<string, unknown>,
         versionBefore: intent.versionBefore, idempotencyKey: intent.idempotencyKey, now: new Date(at),
-      });
-      return entry.id;
-    },
+      };
+    }))).map(({ entry }) => entry.id),
     completeJournal: (id, outcome, at) => self.completeJournals([{ id, outcome, at }]),
     completeJournals: async (outcomes) => {
       await completeJournals(db, outcomes.map(({ id, outcome, at }) => ({

@@ -15,8 +15,8 @@ const mapping = {
 };
 
 /**
- * The store, in every transaction too, with `insertLink` refusing the first two links of left record `leftId`: in
- * the chunk's transaction, then in the item's own.
+ * The store, in every transaction too, with `insertLink` and `insertLinks` refusing the first two links of left
+ * record `leftId`: in the chunk's transaction, then in the item's own.
  */
 function refusingLinksOf(store: EngineStore, leftId: string, refusals = { left: 2 }): EngineStore {
   return new Proxy(store, {
@@ -28,6 +28,15 @@ function refusingLinksOf(store: EngineStore, leftId: string, refusals = { left: 
             throw new Error(`link of ${leftId} refused`);
           }
           return target.insertLink(link as never);
+        };
+      }
+      if (prop === 'insertLinks') {
+        return (links: Array<{ leftId: string }>) => {
+          if (links.some((l) => l.leftId === leftId) && refusals.left > 0) {
+            refusals.left -= 1;
+            throw new Error(`link of ${leftId} refused`);
+          }
+          return target.insertLinks(links as never);
         };
       }
       if (prop === 'transaction') {
