@@ -79,6 +79,23 @@ interface JobState {
   deadMan: DeadMansSwitch;
 }
 
+/**
+ * Of two cron schedules, the one whose next ten runs lie closer together. The alert schedule must never poll less
+ * often than the pair's own: a pair polled every 2 s went to once a minute on an alert.
+ */
+function moreFrequent(a: string, b: string): string {
+  const span = (expression: string) => {
+    const task = cron.createTask(expression, () => {});
+    try {
+      const runs = task.getNextRuns(10);
+      return runs.length < 2 ? Number.POSITIVE_INFINITY : runs[runs.length - 1]!.getTime() - runs[0]!.getTime();
+    } finally {
+      void task.destroy();
+    }
+  };
+  return span(a) <= span(b) ? a : b;
+}
+
 export function createPollScheduler(options: PollSchedulerOptions): PollScheduler {
   const alertSchedule = options.deadMan?.alertSchedule ?? '* * * * *';
   assertValidSchedule(alertSchedule, 'poll alert schedule');
@@ -130,9 +147,10 @@ export function createPollScheduler(options: PollSchedulerOptions): PollSchedule
     const change = state.deadMan.record(outcome.changes, outcome.unannounced);
     if (change === 'tripped') {
       options.metrics?.deadMansAlert.set(labels, 1);
-      options.log.error({ event: runtimeEvents.deadMansAlert, pair, object, unannounced: state.deadMan.unannounced, schedule: alertSchedule },
+      const schedule = moreFrequent(alertSchedule, state.job.schedule);
+      options.log.error({ event: runtimeEvents.deadMansAlert, pair, object, unannounced: state.deadMan.unannounced, schedule },
         'polls keep finding changes no webhook announced: webhooks may be broken; polling more often');
-      reschedule(state, alertSchedule);
+      reschedule(state, schedule);
     } else if (change === 'reset') {
       options.metrics?.deadMansAlert.set(labels, 0);
       options.log.info({ event: 'poll:deadman:reset', pair, object }, 'webhooks announce changes again; back to the normal poll schedule');

@@ -84,6 +84,13 @@ describe('poll scheduler', () => {
     expect(await valueOf(metrics.deadMansAlert)).toBe(0);
   });
 
+  it('never polls less often on an alert: a pair polled every 2 s keeps its schedule', async () => {
+    const { s } = scheduler([job({ schedule: '*/2 * * * * *', webhooks: true, pollOnce: async () => ({ changes: 1, unannounced: 1 }) })], { threshold: 1 });
+    await s.runNow('crm-mkt', 'contacts');
+    expect(s.alerted('crm-mkt', 'contacts')).toBe(true);
+    expect(s.scheduleOf('crm-mkt', 'contacts')).toBe('*/2 * * * * *');
+  });
+
   it('does not watch systems without webhooks', async () => {
     const { s } = scheduler([job({ pollOnce: async () => ({ changes: 5, unannounced: 5 }) })], { threshold: 1 });
     await s.runNow('crm-mkt', 'contacts');
