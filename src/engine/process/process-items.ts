@@ -18,6 +18,7 @@ import { prepareLinked, seenOf } from './prepare-linked.js';
 import { listedWithKey, type ListedRecords } from './listed-records.js';
 import { readField } from './record-fields.js';
 import { sameValue } from './same-value.js';
+import { recoverItemsIntents } from '../recover/stranded-intents.js';
 
 /** A record that changed (or may have) on one side. */
 export interface WorkItem {
@@ -207,6 +208,8 @@ function itemsOf(plan: ItemPlan): WorkItem[] {
 /** Plans and carries out `items`, re-reading items answered with a stale version (at most `maxStaleRetries` times). */
 export async function processItems(deps: EngineDeps, items: readonly WorkItem[], batchId: BatchId, options: PlanOptions = {}): Promise<ProcessReport> {
   const results: ItemResult[] = [];
+  // A write of these records whose answer was lost earlier in this process is decided before anything new is.
+  await recoverItemsIntents(deps, items);
   let pending: readonly WorkItem[] = items;
   const limit = deps.maxStaleRetries ?? 3;
   let planOptions = options;

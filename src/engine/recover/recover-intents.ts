@@ -60,11 +60,17 @@ function resolveUpdate(deps: EngineDeps, entry: JournalEntry, record: RemoteReco
   return { state: 'applied', record, after: only(entry.after, keys.landed), notLanded: keys.notLanded };
 }
 
-export async function recoverIntents(deps: EngineDeps): Promise<RecoveryReport> {
+export interface RecoverOptions {
+  /** Resolve only these open intents. Default is all of the pair's. */
+  only?: (entry: JournalEntry) => boolean;
+}
+
+export async function recoverIntents(deps: EngineDeps, options: RecoverOptions = {}): Promise<RecoveryReport> {
   const { store, mapping, clock, log } = deps;
   const report: RecoveryReport = { applied: [], notApplied: [], unknown: [] };
   const open = await store.listJournal({ pair: mapping.pair, states: ['intent'] });
   for (const entry of open) {
+    if (options.only && !options.only(entry)) continue;
     const side = entry.side;
     const at = clock.now().toISOString();
     let verdict: Verdict;
@@ -98,7 +104,7 @@ export async function recoverIntents(deps: EngineDeps): Promise<RecoveryReport> 
         time: at, pair: mapping.pair, linkId, system: entry.system, object: entry.object, record: record.id, field,
         old: entry.op === 'delete' ? entry.before : entry.before[field] ?? null, new: value,
         reason: entry.op === 'create' ? 'created' : entry.op === 'delete' ? 'deleted' : entry.undoes ? 'rollback' : 'propagated',
-        strategy: 'recovered after restart', batchId: entry.batchId, journalId: entry.id,
+        strategy: 'recovered: the answer was lost', batchId: entry.batchId, journalId: entry.id,
       }));
       await tx.appendAudit(rows);
     });

@@ -170,20 +170,43 @@ describeEachDialect('processing work items', (getStore) => {
 
   it('crash around an update: recovery marks it applied when the target holds the new values, not applied when it holds the old', async () => {
     const { f, l, r } = await linked('prefer-left');
+    const other = await linkedRecord(f, { email: 'b@x.io', city: 'Oslo', score: 10 });
     f.left.edit('contacts', l.id, { city: 'Quito' });
     f.right.crashAfterNextWrite();
     await processItems(f.deps, [{ side: 'left', id: l.id }], asBatchId(`c1-${f.pair}`));
-    f.left.edit('contacts', l.id, { city: 'Lagos' });
+    f.left.edit('contacts', other.l.id, { city: 'Lagos' });
     f.right.crashBeforeNextWrite();
-    await processItems(f.deps, [{ side: 'left', id: l.id }], asBatchId(`c2-${f.pair}`));
+    await processItems(f.deps, [{ side: 'left', id: other.l.id }], asBatchId(`c2-${f.pair}`));
     expect(await f.deps.store.listJournal({ pair: f.pair, states: ['intent'] })).toHaveLength(2);
 
     const recovery = await recoverIntents(f.deps);
     expect(recovery.applied).toHaveLength(1);
     expect(recovery.notApplied).toHaveLength(1);
     const audit = await f.deps.store.listAudit({ pair: f.pair, field: 'town' });
-    expect(audit.at(-1)).toMatchObject({ new: 'Quito', strategy: 'recovered after restart' });
+    expect(audit.at(-1)).toMatchObject({ new: 'Quito', strategy: 'recovered: the answer was lost' });
     await syncPair(f.deps);
+    expect(f.right.record('members', r.id)?.fields.town).toBe('Quito');
+    expect(f.right.record('members', other.r.id)?.fields.town).toBe('Lagos');
+  });
+
+  it('a write whose answer was lost is decided before its record is worked on again in the same process', async () => {
+    const { f, l, r } = await linked('prefer-left');
+    f.left.edit('contacts', l.id, { city: 'Quito' });
+    f.right.crashAfterNextWrite();
+    await processItems(f.deps, [{ side: 'left', id: l.id }], asBatchId(`lost-${f.pair}`));
+    expect(await f.deps.store.listJournal({ pair: f.pair, states: ['intent'] })).toHaveLength(1);
+    // An intent of another record stays open: it may still be in flight for whoever works on that one.
+    const other = f.left.put('contacts', { email: 'other@x.io', city: 'Oslo', score: 1 });
+    f.right.crashBeforeNextWrite();
+    await processItems(f.deps, [{ side: 'left', id: other.id }], asBatchId(`other-${f.pair}`));
+
+    f.left.edit('contacts', l.id, { city: 'Lagos' });
+    const again = await processItems(f.deps, [{ side: 'left', id: l.id }], asBatchId(`again-${f.pair}`));
+    expect(again.results.map((x) => x.outcome)).toEqual(['committed']);
+    const open = await f.deps.store.listJournal({ pair: f.pair, states: ['intent'] });
+    expect(open.map((e) => e.createdFrom)).toEqual([other.id]);
+    const towns = (await f.deps.store.listAudit({ pair: f.pair, field: 'town' })).filter((a) => a.record === r.id);
+    expect(towns.slice(-2)).toMatchObject([{ new: 'Quito', strategy: 'recovered: the answer was lost' }, { new: 'Lagos' }]);
     expect(f.right.record('members', r.id)?.fields.town).toBe('Lagos');
   });
 
