@@ -40,7 +40,7 @@ describe('daemon operations: dead letters, dlq retry, mass-change guard, approve
     daemon = await startDaemon({ configPath: workspace.configPath, log: silentLogger, exit: () => {}, retry: { attempts: 3, baseMs: 20 } });
     await emulators.deliverWebhooksTo(daemon.url);
     await eventually('every contact in Mailchimp', async () => (await members()).length === people.length);
-  });
+  }, 120_000);
   afterAll(async () => {
     await daemon?.stop('test done');
     await emulators?.close();
@@ -74,7 +74,7 @@ describe('daemon operations: dead letters, dlq retry, mass-change guard, approve
     await eventually('the retried create to land', () => member('late@example.com'));
     expect((await daemon.status()).store.deadLettersBySystem.mailchimp ?? 0).toBe(0);
     expect((await cli('dlq', 'drop', letters[0]!.id)).out).toContain('CONCORD_ERR_RUNTIME_DEAD_LETTER_UNKNOWN');
-  });
+  }, 120_000);
 
   it('pauses the pair when a mass delete would archive most members, and carries it out after `concord approve`', async () => {
     const contacts = ((await emulators.admin('hubspot', 'GET', 'records/contacts')).body as { result: Array<{ id: string; properties: Record<string, unknown> }> }).result;
@@ -95,7 +95,7 @@ describe('daemon operations: dead letters, dlq retry, mass-change guard, approve
     await eventually('every deleted contact archived in Mailchimp', async () =>
       (await members()).filter((m) => m.status === 'archived').length === doomed.length);
     expect((await cli('approve', '--pair', 'crm-marketing-contacts')).out).toContain('CONCORD_ERR_RUNTIME_PAIR_NOT_PAUSED');
-  });
+  }, 120_000);
 
   it('finds a delete that no webhook announced and no poll can see with the reconcile pass', async () => {
     await emulators.admin('hubspot', 'PUT', 'webhooks', { chaos: { dropRate: 1 } });
@@ -109,5 +109,5 @@ describe('daemon operations: dead letters, dlq retry, mass-change guard, approve
     await eventually('the member archived after reconcile', async () => (await member(people[1]!))?.status === 'archived');
     const drift = await (await fetch(`${daemon.url}/metrics`)).text();
     expect(drift).toMatch(/concord_reconcile_drift\{pair="crm-marketing-contacts",kind="deleted"\} [1-9]/);
-  });
+  }, 120_000);
 });
