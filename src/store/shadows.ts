@@ -74,18 +74,19 @@ const RECORD_SHADOW_COLUMNS = 6;
 
 /**
  * Writes the whole new base of many links: each link's record shadow and exactly the given fields, its other field
- * rows deleted. Whatever the count, one read of the field names the links have and one upsert per table (more only
- * past a statement's parameter limit).
+ * rows deleted. Whatever the count, one read of the field names the links have (none for links marked `newLink`,
+ * made in the same transaction) and one upsert per table (more only past a statement's parameter limit).
  */
 export async function replaceShadows(
   trx: Db,
-  shadows: ReadonlyArray<{ linkId: string; record: RecordShadow; fields: readonly FieldShadow[] }>,
+  shadows: ReadonlyArray<{ linkId: string; record: RecordShadow; fields: readonly FieldShadow[]; newLink?: boolean }>,
   now: Date,
 ): Promise<void> {
   if (shadows.length === 0) return;
   const at = now.toISOString();
   const latest = new Map(shadows.map((s) => [s.linkId, s]));
-  const ids = [...latest.keys()];
+  // A link made in this transaction has no field rows yet: nothing to read for it.
+  const ids = [...latest.values()].filter((s) => !s.newLink).map((s) => s.linkId);
   const stale = new Map<string, string[]>();
   for (let i = 0; i < ids.length; i += 500) {
     const held = await trx.selectFrom('shadows').select(['link_id', 'field']).where('link_id', 'in', ids.slice(i, i + 500)).execute();

@@ -165,7 +165,8 @@ async function commitGroup(
     for (const p of plans) out.set(p, await commitItem(inTx, p, outcomes, journalIds, batchId, group));
     if (group.journal.length > 0) await tx.completeJournals(group.journal);
     if (group.audit.length > 0) await tx.appendAudit(group.audit);
-    if (group.bases.size > 0) await tx.saveBases([...group.bases].map(([linkId, base]) => ({ linkId, base })));
+    const newLinks = new Set([...group.links.values()].map((l) => l.id));
+    if (group.bases.size > 0) await tx.saveBases([...group.bases].map(([linkId, base]) => ({ linkId, base, newLink: newLinks.has(linkId) })));
     return out;
   });
 }

@@ -156,8 +156,11 @@ export interface EngineStore {
   /** Bases of many links at once; links without a base are absent from the map. */
   loadBases(linkIds: readonly LinkId[]): Promise<Map<LinkId, LinkBase>>;
   saveBase(linkId: LinkId, base: LinkBase): Promise<void>;
-  /** Many links' bases in a few statements; as `saveBase` for each, in order (a link given twice keeps the last). */
-  saveBases(bases: ReadonlyArray<{ linkId: LinkId; base: LinkBase }>): Promise<void>;
+  /**
+   * Many links' bases in a few statements; as `saveBase` for each, in order (a link given twice keeps the last).
+   * `newLink`: the link was made in this transaction, so it has no base to read first.
+   */
+  saveBases(bases: ReadonlyArray<{ linkId: LinkId; base: LinkBase; newLink?: boolean }>): Promise<void>;
 
   recordIntent(intent: JournalIntent, at: string): Promise<string>;
   /** Many intents in a few statements; their journal ids in the order given. */

@@ -180,8 +180,8 @@ export function createEngineStore(db: Db, clock: Clock): EngineStore {
 
     saveBase: (linkId, base) => self.saveBases([{ linkId, base }]),
     saveBases: async (bases) => {
-      await replaceShadows(db, bases.map(({ linkId, base }) => ({
-        linkId,
+      await replaceShadows(db, bases.map(({ linkId, base, newLink }) => ({
+        linkId, ...(newLink ? { newLink } : {}),
         record: {
           leftVersion: base.left.version || null, leftModifiedAt: base.left.modifiedAt || null,
           rightVersion: base.right.version || null, rightModifiedAt: base.right.modifiedAt || null,
