@@ -4,8 +4,8 @@ import { syncPair } from '../../../src/engine/sync/sync-pair.js';
 import { createIntakePollJobs, intakesOf } from '../../../src/runtime/daemon/intake-polls.js';
 import { silentLogger } from '../../../src/shared/logger.js';
 import { insertInboxEvents } from '../../../src/store/inbox.js';
-import { describeEachDialect } from '../../support/db.js';
-import { createFixture } from '../engine/engine-fixture.js';
+import { describeEachDialect, type GetStore } from '../../support/db.js';
+import { createFixture, type Fixture } from '../engine/engine-fixture.js';
 
 const contacts = {
   match: { left: 'email', right: 'email_address', normalize: 'email' },
@@ -16,18 +16,23 @@ const contacts = {
   ],
 };
 
+/** The poll job of the fixture's left side (`crm`), on the test's store. */
+function crmPoll(f: Fixture, getStore: GetStore) {
+  const jobs = createIntakePollJobs({
+    db: getStore().db,
+    clock: f.clock, log: silentLogger,
+    connection: (system) => ({ connector: system === 'crm' ? f.left : f.right, http: {} as HttpClient }),
+  }, intakesOf([f.mapping], () => true));
+  return jobs.find((j) => j.object.startsWith('crm/'))!;
+}
+
 describeEachDialect('intake poll', (getStore) => {
   it('counts as changes only records not at the version Concord last agreed on, across many pages', async () => {
     const f = createFixture(getStore, { mapping: contacts });
     const people = Array.from({ length: 120 }, (_, i) => f.left.put('contacts', { email: `p${i}@example.com`, firstname: `P${i}` }));
     const report = await syncPair(f.deps);
     expect(report.quiescent).toBe(true);
-    const jobs = createIntakePollJobs({
-      db: getStore().db,
-      clock: f.clock, log: silentLogger,
-      connection: (system) => ({ connector: system === 'crm' ? f.left : f.right, http: {} as HttpClient }),
-    }, intakesOf([f.mapping], () => true));
-    const crm = jobs.find((j) => j.object.startsWith('crm/'))!;
+    const crm = crmPoll(f, getStore);
     // Every contact is where the first sync left it: read again, none is news.
     expect((await crm.pollOnce(new AbortController().signal)).changes).toBe(0);
 
@@ -48,12 +53,7 @@ describeEachDialect('intake poll and webhooks', (getStore) => {
     const f = createFixture(getStore, { mapping: contacts });
     const people = Array.from({ length: 3 }, (_, i) => f.left.put('contacts', { email: `a${i}@example.com`, firstname: `A${i}` }));
     expect((await syncPair(f.deps)).quiescent).toBe(true);
-    const jobs = createIntakePollJobs({
-      db: getStore().db,
-      clock: f.clock, log: silentLogger,
-      connection: (system) => ({ connector: system === 'crm' ? f.left : f.right, http: {} as HttpClient }),
-    }, intakesOf([f.mapping], () => true));
-    const crm = jobs.find((j) => j.object.startsWith('crm/'))!;
+    const crm = crmPoll(f, getStore);
     await crm.pollOnce(new AbortController().signal);
 
     f.clock.advance(1000);
