@@ -108,7 +108,14 @@ export type WriteErrorKind = 'stale-version' | 'not-found' | 'validation' | 'con
 /** One result per op, in the order of the ops; `write` never throws for one item. */
 export type WriteResult =
   | { ref: string; ok: true; record: RemoteRecord }
-  | { ref: string; ok: false; error: { kind: WriteErrorKind; message: string; status?: number; retryAfterMs?: number } };
+  | {
+    ref: string; ok: false; error: { kind: WriteErrorKind; message: string; status?: number; retryAfterMs?: number };
+    /**
+     * The op reached the system in part (Mailchimp: the member was written, its tags were not), so it neither
+     * failed nor succeeded: the engine leaves its journal intent open for recovery to read what landed.
+     */
+    unknown?: true;
+  };
 
 export interface VerifyResult {
   ok: boolean;

@@ -14,7 +14,7 @@ type DeleteOp = Extract<WriteOp, { kind: 'delete' }>;
 /** Requests a write fans out at once; the account allows 10 connections for everything Concord does. */
 const FAN_OUT = 4;
 
-function failed(ref: string, res: HttpResponse, what: string): WriteResult {
+function failed(ref: string, res: HttpResponse, what: string): Extract<WriteResult, { ok: false }> {
   return { ref, ok: false, error: { kind: writeErrorKind(res), message: `${what}: HTTP ${res.status}: ${providerMessage(res)}`, status: res.status,
     ...(res.rateLimit?.retryAfterMs !== undefined ? { retryAfterMs: res.rateLimit.retryAfterMs } : {}) } };
 }
@@ -43,7 +43,8 @@ async function finishWithTags(base: string, op: CreateOp | UpdateOp, member: Mem
   const wanted = desiredTags(op.fields);
   if (wanted !== undefined) {
     const bad = await applyTags(base, member, wanted, ctx);
-    if (bad) return failed(op.ref, bad, 'member written, tags not');
+    // The member was written and its tags were not: the write landed in part, which only a read can tell.
+    if (bad) return { ...failed(op.ref, bad, 'member written, tags not'), unknown: true };
     record.fields.tags = wanted;
   }
   return { ref: op.ref, ok: true, record };

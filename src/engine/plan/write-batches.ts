@@ -11,8 +11,9 @@ export type WriteOutcome =
   /** The call failed as a whole: the system may or may not have applied the op. */
   | { ref: string; ok: false; unknown: true; error: { kind: 'retryable'; message: string } };
 
-export function isUnknownOutcome(o: WriteOutcome): o is Extract<WriteOutcome, { unknown: true }> {
-  return !o.ok && 'unknown' in o;
+/** The call failed as a whole, or the connector says the op landed in part: only a read can tell what happened. */
+export function isUnknownOutcome(o: WriteOutcome): boolean {
+  return !o.ok && o.unknown === true;
 }
 
 /** Splits ops into chunks of at most `max` (at least 1), keeping their order. */

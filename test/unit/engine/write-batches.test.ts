@@ -22,4 +22,15 @@ describe('write batching', () => {
     expect([...out.values()].map((o) => (o.ok ? 'ok' : isUnknownOutcome(o) ? 'unknown' : 'failed'))).toEqual(['unknown', 'unknown', 'ok']);
     expect(c.all('o')).toHaveLength(3);
   });
+
+  it('an op the connector reports as landed in part stays unknown; a plain failure is a failure', async () => {
+    const c = createMemoryConnector({ system: 'm', clock: createManualClock(), objects: ['o'] });
+    const ops: WriteOp[] = [1, 2].map((n) => ({ kind: 'create', ref: `r${n}`, fields: { n }, idempotencyKey: `k${n}` }));
+    const partly = { ...c, write: async () => [
+      { ref: 'r1', ok: false as const, unknown: true as const, error: { kind: 'retryable' as const, message: 'member written, tags not' } },
+      { ref: 'r2', ok: false as const, error: { kind: 'retryable' as const, message: 'HTTP 503' } },
+    ] };
+    const out = await writeInBatches(partly, 'o', ops, {} as ConnectorContext);
+    expect([...out.values()].map((o) => (isUnknownOutcome(o) ? 'unknown' : 'failed'))).toEqual(['unknown', 'failed']);
+  });
 });

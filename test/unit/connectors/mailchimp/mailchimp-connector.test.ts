@@ -143,6 +143,19 @@ describe('Mailchimp write', () => {
     expect(results[0]).toMatchObject({ ok: true, record: { id: subscriberHash('new@example.com'), fields: { tags: ['lead'] } } });
   });
 
+  it('reports a member written without its tags as landed in part, for the engine to read rather than call failed', async () => {
+    server.add({ email_address: 'exists@example.com', tags: ['old'] });
+    server.state.tagsDown = true;
+    const results = await connector.write('members', [
+      { kind: 'create', ref: 'new', fields: { email_address: 'new@example.com', status: 'subscribed', tags: ['lead'] }, idempotencyKey: '1' },
+      { kind: 'update', ref: 'upd', id: subscriberHash('exists@example.com'), fields: { merge_fields: { FNAME: 'New' }, tags: ['vip'] }, idempotencyKey: '2' },
+      { kind: 'create', ref: 'plain', fields: { email_address: 'plain@example.com', status: 'subscribed' }, idempotencyKey: '3' },
+    ], ctx);
+    expect(results.map((r) => [r.ref, r.ok, !r.ok && r.unknown === true])).toEqual([['new', false, true], ['upd', false, true], ['plain', true, false]]);
+    expect(server.members.get(server.hash('new@example.com'))).toMatchObject({ status: 'subscribed', tags: [] });
+    expect(server.members.get(server.hash('exists@example.com'))).toMatchObject({ merge_fields: { FNAME: 'New' }, tags: ['old'] });
+  });
+
   it('marks ops rate-limited with the declared default wait when Mailchimp answers 429 without headers', async () => {
     server.add({ email_address: 'x@example.com' });
     server.state.rateLimited = true;

@@ -20,7 +20,7 @@ export async function startMailchimpTestServer(listId = 'a6b5da1054') {
     id: hash(m.email_address), email_address: m.email_address, unique_email_id: hash(m.email_address).slice(0, 10), status: m.status,
     merge_fields: m.merge_fields, tags: m.tags.map((name, i) => ({ id: i + 1, name })), tags_count: m.tags.length, last_changed: m.last_changed, vip: false,
   });
-  const state = { rateLimited: false };
+  const state = { rateLimited: false, tagsDown: false };
   const auth = `Basic ${Buffer.from('concord:key-us21').toString('base64')}`;
 
   const handle = (req: SeenRequest): Reply => {
@@ -61,6 +61,7 @@ export async function startMailchimpTestServer(listId = 'a6b5da1054') {
     const member = members.get(m[2]);
     if (!member) return problem(404, 'Resource Not Found', 'The requested resource could not be found.');
     if (m[3]) {
+      if (state.tagsDown) return problem(503, 'Service Unavailable', 'The tags service is down.');
       for (const t of body.tags) member.tags = t.status === 'active' ? [...new Set([...member.tags, t.name])] : member.tags.filter((x) => x !== t.name);
       member.last_changed = stamp();
       return { status: 204 };
