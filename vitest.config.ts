@@ -2,7 +2,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    testTimeout: 30_000,
+    // Bounds, not timings: files that start daemons and CLI processes run beside the chaos suite on two cores.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default'],
     // Only the chaos project runs in threads: two of its files at a time (the scenarios and the regression seeds
