@@ -114,9 +114,10 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
     },
   });
 
-  const merge = (key: string, w: KeyWork) => {
-    const existing = keyWork.get(key);
-    if (!existing) { keyWork.set(key, w); return; }
+  /** Adds `w` to the work of `key` in `into` (the queued work unless said): its items and rows join. */
+  const merge = (key: string, w: KeyWork, into: Map<string, KeyWork> = keyWork) => {
+    const existing = into.get(key);
+    if (!existing) { into.set(key, w); return; }
     for (const [k, v] of w.items) existing.items.set(k, v);
     for (const r of w.rows) existing.rows.add(r);
   };
@@ -170,8 +171,7 @@ export function createInboxConsumer(options: InboxConsumerOptions): InboxConsume
     if (result.ok && result.value === 'held') {
       const held = heldByPair.get(w.pair) ?? new Map<string, KeyWork>();
       heldByPair.set(w.pair, held);
-      const prev = held.get(key);
-      if (prev) { for (const [k, v] of w.items) prev.items.set(k, v); for (const r of w.rows) prev.rows.add(r); } else held.set(key, w);
+      merge(key, w, held);
       return;
     }
     if (result.ok && result.value === 'deferred') {
